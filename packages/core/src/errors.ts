@@ -1,0 +1,50 @@
+/**
+ * Stable error codes. Callers switch on `code`; messages may change, codes never do.
+ */
+export const CXR_ERROR_CODES = [
+  'E_BAD_ARGUMENT',
+  'E_NOT_FOUND',
+  'E_NOT_A_DIRECTORY',
+  'E_EMPTY_CLASS',
+  'E_SINGLE_CLASS',
+  'E_NO_CLASSES',
+  'E_UNKNOWN_CLASS',
+  'E_IMAGE_DECODE',
+  'E_IMAGE_TOO_LARGE',
+  'E_SHAPE_MISMATCH',
+  'E_BACKEND_UNAVAILABLE',
+  'E_NOT_FINITE',
+  'E_IO',
+  'E_MODEL_LOAD',
+] as const;
+
+export type CxrErrorCode = (typeof CXR_ERROR_CODES)[number];
+
+export interface CxrErrorOptions {
+  /** The file or directory the error is about, when there is one. */
+  path?: string;
+  cause?: unknown;
+}
+
+/** The one error class of cxr: a stable `code`, a message that says what to do, and the `cause`. */
+export class CxrError extends Error {
+  override readonly name = 'CxrError';
+  readonly code: CxrErrorCode;
+  readonly path: string | undefined;
+
+  constructor(code: CxrErrorCode, message: string, options: CxrErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.path = options.path;
+  }
+}
+
+/** Narrow an unknown to a CxrError, optionally of one code. */
+export function isCxrError(error: unknown, code?: CxrErrorCode): error is CxrError {
+  return error instanceof CxrError && (code === undefined || error.code === code);
+}
+
+/** Throw `E_BAD_ARGUMENT` unless `condition` holds. */
+export function assertArgument(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new CxrError('E_BAD_ARGUMENT', message);
+}

@@ -1,0 +1,10 @@
+export { CxrError, isCxrError, assertArgument, CXR_ERROR_CODES } from './errors.js';
+export type { CxrErrorCode, CxrErrorOptions } from './errors.js';
+export { selectBackend, describeBackend, BACKEND_NAMES } from './backend.js';
+export type { BackendName, BackendChoice, BackendAttempt, SelectBackendOptions } from './backend.js';
+export { createRng } from './rng.js';
+export type { Rng, RngState } from './rng.js';
+export { Emitter } from './progress.js';
+export type { ProgressEvent, OnProgress, Listener } from './progress.js';
+export { registerWasmKernels } from './kernels/register-wasm.js';
+export { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';

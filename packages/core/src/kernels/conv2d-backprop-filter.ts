@@ -1,0 +1,77 @@
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { runKernel } from './run-kernel.js';
+
+/**
+ * Conv2DBackpropFilter as one forward Conv2D of transposed tensors, so a backend with a fast
+ * Conv2D (wasm's XNNPACK) gets a fast filter gradient too; tfjs-backend-wasm has none at all
+ * (tfjs issue #8474), which makes stock wasm unable to train a CNN.
+ *
+ *   dW[kh,kw,ci,co] = Σ_{n,oh,ow} xPad[n, oh·sH + kh, ow·sW + kw, ci] · dy[n,oh,ow,co]
+ *
+ * is a convolution with batch = ci, channels = n, filter = dy (oh × ow), dilation = stride.
+ */
+export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+    if (dataFormat === 'NCHW') throw new Error('cxr: Conv2DBackpropFilter supports NHWC only');
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const { filterHeight: kH, filterWidth: kW, strideHeight: sH, strideWidth: sW, outHeight: oH, outWidth: oW } = info;
+    const [, inH, inW] = x.shape as [number, number, number, number];
+    const top = info.padInfo.top;
+    const left = info.padInfo.left;
+    // Rows/cols the gradient needs: kH + (oH - 1)·sH. Pad the bottom/right up to that, and
+    // crop the result if the input is already longer.
+    const needH = kH + (oH - 1) * sH;
+    const needW = kW + (oW - 1) * sW;
+    const bottom = Math.max(0, needH - inH - top);
+    const right = Math.max(0, needW - inW - left);
+
+    const temps: TensorInfo[] = [];
+    const keep = <T extends TensorInfo>(t: T): T => (temps.push(t), t);
+    try {
+      const xT = keep(runKernel(backendName, 'Transpose', backend, { x }, { perm: [3, 1, 2, 0] }));
+      const dyT = keep(runKernel(backendName, 'Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] }));
+      const conv = keep(
+        runKernel(backendName, 'Conv2D', backend, { x: xT, filter: dyT }, {
+          strides: [1, 1],
+          pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+          dataFormat: 'NHWC',
+          dilations: [sH, sW],
+          dimRoundingMode: undefined,
+        } as never),
+      );
+      let grad = conv;
+      const [, gH, gW] = conv.shape as [number, number, number, number];
+      if (gH !== kH || gW !== kW) {
+        grad = keep(
+          runKernel(backendName, 'Slice', backend, { x: conv }, {
+            begin: [0, 0, 0, 0],
+            size: [conv.shape[0] as number, kH, kW, conv.shape[3] as number],
+          }),
+        );
+      }
+      // [ci, kh, kw, co] → [kh, kw, ci, co]
+      return runKernel(backendName, 'Transpose', backend, { x: grad }, { perm: [1, 2, 0, 3] });
+    } finally {
+      for (const t of temps) backend.disposeData(t.dataId);
+    }
+  };
+  return { kernelName: Conv2DBackpropFilter, backendName, kernelFunc };
+}

@@ -1,0 +1,65 @@
+import type { Tensor1D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { CxrErrorCode } from '@cxr/core';
+
+/** One image. `image` is float32 in [0, 1], shape [height, width, channels]; the consumer disposes it. */
+export interface Sample {
+  image: Tensor3D;
+  /** Class index into `dataset.classes`. */
+  label: number;
+  /** Where the image came from (path, URL or a synthetic id). */
+  file: string;
+}
+
+/** A batch of samples. `images` [n, h, w, c] float32, `labels` [n] int32; the consumer disposes both. */
+export interface Batch {
+  images: Tensor4D;
+  labels: Tensor1D;
+  files: string[];
+}
+
+/** A file the loader left out, and why. */
+export interface SkippedFile {
+  file: string;
+  code: CxrErrorCode;
+  reason: string;
+}
+
+export interface LoadReport {
+  classes: string[];
+  /** Images per class that are in the dataset (after skips). */
+  counts: Record<string, number>;
+  skipped: SkippedFile[];
+}
+
+/** What to do with a file that cannot be used: throw a coded CxrError, or skip it and report it. */
+export type OnError = 'throw' | 'skip';
+
+/**
+ * A finite, re-iterable, async-iterable collection. Each `for await` pass yields fresh tensors.
+ * Transformations return new datasets and never change this one.
+ */
+export interface Dataset<T> extends AsyncIterable<T> {
+  readonly classes: readonly string[];
+  /** Number of elements one pass yields (samples, or batches for a batched dataset). */
+  readonly size: number;
+  /** Same elements in a seeded random order (a new order on every pass: seed + pass index). */
+  shuffle(seed: number): Dataset<T>;
+  /** Files/samples left out so far, with reasons; per-class counts. */
+  report(): LoadReport;
+}
+
+export interface SampleDataset extends Dataset<Sample> {
+  shuffle(seed: number): SampleDataset;
+  /** Group `n` samples into a Batch (the last batch may be smaller unless `dropRemainder`). */
+  batch(n: number, options?: { dropRemainder?: boolean }): Dataset<Batch>;
+  /** Apply a tensor transform to each image (the old image is disposed for you). */
+  map(fn: (image: Tensor3D, sample: Sample) => Tensor3D): SampleDataset;
+  /** The first `n` samples. */
+  take(n: number): SampleDataset;
+  /** Keep decoded pixels in memory after the first pass so later passes skip decoding. */
+  cache(): SampleDataset;
+  /** Labels in the current order, without decoding any image. */
+  labels(): number[];
+  /** Sources (paths / ids) in the current order, without decoding any image. */
+  files(): string[];
+}
