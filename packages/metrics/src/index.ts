@@ -1,0 +1,14 @@
+// @cxr/metrics — sklearn-grade classification metrics on plain number arrays. Browser-safe, no tfjs.
+export { MetricsError, type MetricsErrorCode } from './errors';
+export type { NumberArray } from './validate';
+
+export { thresholdPredictions, argmaxPredictions } from './predictions';
+export { uniqueLabels } from './labels';
+export { accuracyScore, type AccuracyOptions } from './accuracy';
+export {
+  confusionMatrix,
+  normalizeMatrix,
+  type ConfusionMatrixOptions,
+  type ConfusionNormalize,
+} from './confusion';
+export { precisionScore, recallScore, f1Score, type BinaryScoreOptions } from './binary-scores';

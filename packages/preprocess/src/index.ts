@@ -1,0 +1,11 @@
+export { resize, resizeTo } from './resize.js';
+export type { ResizeOptions } from './resize.js';
+export { centerCrop } from './center-crop.js';
+export { resizeAndCenterCrop } from './resize-and-crop.js';
+export { toFloat, normalize } from './scale.js';
+export { toChannels } from './channels.js';
+export { compose } from './compose.js';
+export type { Transform } from './compose.js';
+export { batchGrid, gridLayout } from './grid.js';
+export type { GridOptions, GridLayout } from './grid.js';
+export type { ImageTensor } from './image-tensor.js';
