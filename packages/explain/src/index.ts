@@ -1,0 +1,6 @@
+export { saliencyMap } from './saliency.js';
+export type { SaliencyOptions } from './saliency.js';
+export { applyColormap } from './colormap.js';
+export type { ColormapName } from './colormap.js';
+export { overlayHeatmap } from './overlay.js';
+export type { OverlayOptions } from './overlay.js';
