@@ -11,6 +11,8 @@ export function packageConfig(entry: Record<string, string>, extra: Partial<Opti
     target: 'es2022',
     treeshake: true,
     splitting: true,
+    // Build against the other packages' published types, never their sources.
+    tsconfig: 'tsconfig.build.json',
     ...extra,
   };
 }

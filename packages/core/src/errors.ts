@@ -11,6 +11,8 @@ export const CXR_ERROR_CODES = [
   'E_UNKNOWN_CLASS',
   'E_IMAGE_DECODE',
   'E_IMAGE_TOO_LARGE',
+  /** A file a loader does not read (hidden, or not an image by its extension); reported, never thrown. */
+  'E_UNSUPPORTED_FILE',
   'E_SHAPE_MISMATCH',
   'E_BACKEND_UNAVAILABLE',
   'E_NOT_FINITE',

@@ -21,16 +21,17 @@ interface CliProgressBar {
  */
 export async function createProgressBar(options: ProgressBarOptions = {}): Promise<{ onProgress: OnProgress; stop(): void }> {
   const stream = options.stream ?? process.stderr;
-  let cli: { SingleBar: new (opts: object, preset: object) => CliProgressBar; Presets: Record<string, object> } | null = null;
+  type CliProgress = { SingleBar: new (opts: object, preset: object) => CliProgressBar; Presets: Record<string, object> };
+  let cli: CliProgress | null = null;
   if (stream.isTTY || options.force) {
     try {
       const mod = (await import(/* @vite-ignore */ 'cli-progress')) as { default?: unknown };
-      cli = (mod.default ?? mod) as typeof cli;
+      cli = (mod.default ?? mod) as CliProgress;
     } catch {
       cli = null;
     }
   }
-  let bar: CliProgressBar | null = null;
+  let bar = null as CliProgressBar | null;
   let phase = '';
   let last: ProgressEvent | null = null;
 
@@ -50,11 +51,12 @@ export async function createProgressBar(options: ProgressBarOptions = {}): Promi
       finishPhase();
       phase = event.phase;
       if (cli) {
-        bar = new cli.SingleBar(
+        const created = new cli.SingleBar(
           { stream, format: `${event.phase.padEnd(10)} [{bar}] {value}/{total} {info}`, hideCursor: false, clearOnComplete: false },
           cli.Presets['shades_classic'] ?? {},
         );
-        bar.start(event.total ?? 0, event.current, { info: format(event) });
+        created.start(event.total ?? 0, event.current, { info: format(event) });
+        bar = created;
       }
     }
     last = event;

@@ -18,7 +18,7 @@ function filterGrad(xv: number[], dyv: number[], c: Case, wShape: [number, numbe
     const x = tf.tensor4d(xv, c.x);
     const dy = tf.tensor(dyv, dyShape);
     const w = tf.zeros(wShape);
-    const g = tf.grad((filter: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, filter as tf.Tensor4D, c.stride, c.pad), dy)))(w);
+    const g = tf.grad((filter: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad), dy)))(w);
     return Array.from(g.dataSync());
   });
 }
@@ -27,7 +27,7 @@ describe('wasm Conv2DBackpropFilter (cxr kernel)', () => {
   it.each(cases)('matches the cpu backend: %j', async (c) => {
     const wShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.co];
     await selectBackend({ backend: 'cpu' });
-    const yShape = tf.conv2d(tf.zeros(c.x), tf.zeros(wShape), c.stride, c.pad).shape;
+    const yShape = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, c.stride, c.pad).shape;
     const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
     const xv = Array.from({ length: n(c.x) }, (_, i) => Math.sin(i * 0.37));
     const dyv = Array.from({ length: n(yShape) }, (_, i) => Math.cos(i * 0.11));

@@ -2,6 +2,7 @@ import {
   backend_util,
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
+  type KernelBackend,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
@@ -18,7 +19,8 @@ import { runKernel } from './run-kernel.js';
  * is a convolution with batch = ci, channels = n, filter = dy (oh × ow), dilation = stride.
  */
 export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
-  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+  const kernelFunc: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
+    const backend = anyBackend as KernelBackend;
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
     if (dataFormat === 'NCHW') throw new Error('cxr: Conv2DBackpropFilter supports NHWC only');
