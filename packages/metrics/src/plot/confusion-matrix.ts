@@ -66,7 +66,8 @@ export function confusionMatrixSpec(
             field: 'value',
             type: 'quantitative',
             title: null,
-            scale: { scheme: options.colorScheme ?? 'blues', domain: [Math.min(0, min), max > 0 ? max : 1] },
+            // Any vega scheme name; vega-lite's type lists them as a closed union.
+            scale: { scheme: (options.colorScheme ?? 'blues') as 'blues', domain: [Math.min(0, min), max > 0 ? max : 1] },
           },
         },
       },
