@@ -43,7 +43,11 @@ export class CxrError extends Error {
 
 /** Narrow an unknown to a CxrError, optionally of one code. */
 export function isCxrError(error: unknown, code?: CxrErrorCode): error is CxrError {
-  return error instanceof CxrError && (code === undefined || error.code === code);
+  // Duck-typed too: @cxr/metrics throws its own tfjs-free error with the same name and codes.
+  const like =
+    error instanceof CxrError ||
+    (error instanceof Error && error.name === 'CxrError' && typeof (error as { code?: unknown }).code === 'string');
+  return like && (code === undefined || (error as CxrError).code === code);
 }
 
 /** Throw `E_BAD_ARGUMENT` unless `condition` holds. */
