@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// Every cxr program trains or explains through gradients: make sure tfjs-core registered them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { CxrError } from './errors.js';
 import { registerWasmKernels } from './kernels/register-wasm.js';
 

@@ -8,3 +8,4 @@ export { Emitter } from './progress.js';
 export type { ProgressEvent, OnProgress, Listener } from './progress.js';
 export { registerWasmKernels } from './kernels/register-wasm.js';
 export { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+export { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';

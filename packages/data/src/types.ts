@@ -17,6 +17,17 @@ export interface Batch {
   files: string[];
 }
 
+/**
+ * Decoded pixels before they become a tensor, row-major [height, width, channels].
+ * Integer data is scaled to [0, 1] (Uint8 / 255, Uint16 / 65535); Float32 data is taken as is.
+ */
+export interface RawImage {
+  data: Uint8Array | Uint16Array | Float32Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
 /** A file the loader left out, and why. */
 export interface SkippedFile {
   file: string;
@@ -42,7 +53,12 @@ export interface Dataset<T> extends AsyncIterable<T> {
   readonly classes: readonly string[];
   /** Number of elements one pass yields (samples, or batches for a batched dataset). */
   readonly size: number;
-  /** Same elements in a seeded random order (a new order on every pass: seed + pass index). */
+  /**
+   * Same elements in a seeded random order. Every pass gets a new order, derived from the seed and
+   * the pass index (pass 0 is `createRng(seed).shuffle`), so a run is reproducible epoch by epoch,
+   * like a PyTorch DataLoader with a seeded generator. Passes are counted per shuffled dataset, also
+   * when they go through views made from it later (`.batch()`, `.map()`, …).
+   */
   shuffle(seed: number): Dataset<T>;
   /** Files/samples left out so far, with reasons; per-class counts. */
   report(): LoadReport;
@@ -54,12 +70,12 @@ export interface SampleDataset extends Dataset<Sample> {
   batch(n: number, options?: { dropRemainder?: boolean }): Dataset<Batch>;
   /** Apply a tensor transform to each image (the old image is disposed for you). */
   map(fn: (image: Tensor3D, sample: Sample) => Tensor3D): SampleDataset;
-  /** The first `n` samples. */
+  /** The first `n` samples (of each pass: after a shuffle, a different `n` every pass). */
   take(n: number): SampleDataset;
   /** Keep decoded pixels in memory after the first pass so later passes skip decoding. */
   cache(): SampleDataset;
-  /** Labels in the current order, without decoding any image. */
+  /** Labels in the order the next pass will yield, without decoding any image. */
   labels(): number[];
-  /** Sources (paths / ids) in the current order, without decoding any image. */
+  /** Sources (paths / ids) in the order the next pass will yield, without decoding any image. */
   files(): string[];
 }

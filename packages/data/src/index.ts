@@ -1,0 +1,20 @@
+/**
+ * @cxr/data — datasets for chest X-ray classification. This entry runs in browsers and Node alike;
+ * filesystem folders and sharp decoding live in `@cxr/data/node`.
+ */
+export type { Sample, Batch, RawImage, SkippedFile, LoadReport, OnError, Dataset, SampleDataset } from './types.js';
+
+// Generic machinery: any list of sources plus a decode function.
+export { fromSources } from './dataset.js';
+export type { FromSourcesOptions, MapFn } from './dataset.js';
+export type { SourceItem, DecodeFn } from './catalog.js';
+export { rawImageToTensor } from './pixels.js';
+export type { ImageSize } from './resize-plan.js';
+
+// Synthetic phantom chest X-rays.
+export { phantomImage } from './phantom/image.js';
+export type { PhantomImageOptions } from './phantom/image.js';
+export { phantomDataset, DEFAULT_PHANTOM_CLASSES } from './phantom/dataset.js';
+export type { PhantomDatasetOptions } from './phantom/dataset.js';
+export { findingForClass, PHANTOM_FINDINGS } from './phantom/findings.js';
+export type { PhantomFinding } from './phantom/findings.js';

@@ -1,0 +1,13 @@
+/**
+ * @cxr/data/node — loaders that need Node: image folders on disk, sharp decoding, writing the
+ * phantom dataset as PNG files. Browser-safe datasets are in `@cxr/data`.
+ */
+export { imageFolder } from './node/image-folder.js';
+export type { ImageFolderOptions } from './node/image-folder.js';
+export { decodeImage, decodeImageFile, readImageInfo, DEFAULT_MAX_PIXELS } from './node/decode.js';
+export type { DecodeImageOptions, ImageInfo } from './node/decode.js';
+export { DEFAULT_IMAGE_EXTENSIONS } from './node/scan.js';
+export { writePhantomFolder } from './node/write-phantom.js';
+export type { WritePhantomFolderOptions, PhantomFolder } from './node/write-phantom.js';
+export type { ImageSize } from './resize-plan.js';
+export type { Sample, Batch, RawImage, SkippedFile, LoadReport, OnError, Dataset, SampleDataset } from './types.js';
