@@ -37,7 +37,7 @@ export const ARTICLE_DEFAULTS: Seed000Options = {
 };
 
 /** `--quick`: small images, few epochs; finishes in well under two minutes on 2 CPU cores. */
-export const QUICK: Partial<Seed000Options> = { epochs: 4, imageSize: 64, batchSize: 16, learningRate: 0.001, phantomTrain: 48, phantomTest: 16 };
+export const QUICK: Partial<Seed000Options> = { epochs: 20, imageSize: 32, batchSize: 16, learningRate: 0.001, phantomTrain: 64, phantomTest: 24 };
 
 const USAGE = `Usage: pnpm --filter @cxr/example-000-pytorch-cnn start [options]
 
@@ -52,7 +52,7 @@ Reproduces "Detecting COVID19 on XRay Images with CNN" (PyTorch) with cxr.
   --pos-weight X     BCEWithLogitsLoss pos_weight (default 1)
   --seed N           seeds shuffling, dropout and weights (default 0)
   --backend NAME     auto | tensorflow | webgpu | wasm | cpu (default: $CXR_BACKEND or auto)
-  --quick            64 px, 4 epochs, lr 0.001, small phantom set (explicit flags still win)
+  --quick            32 px, 20 epochs, batch 16, lr 0.001, 64 + 24 phantom images per class (explicit flags still win)
   --out DIR          output folder (default out)
   -h, --help         this text`;
 
