@@ -1,0 +1,31 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { BatchLogs, EpochLogs, History } from './history.js';
+
+type Awaitable<T> = T | Promise<T>;
+
+/** What callbacks see of the run in progress. */
+export interface TrainContext {
+  readonly model: tfl.LayersModel;
+  readonly optimizer: tf.Optimizer;
+  /** Epochs recorded so far (the same object `fit` returns). */
+  readonly history: History;
+  /** The `epochs` the run was asked for. */
+  readonly epochs: number;
+  /** Ask the loop to stop after the current epoch (EarlyStopping, a UI "stop" button, …). */
+  stop(): void;
+}
+
+/**
+ * Hooks into `fit`, called in the order given and awaited. Return `true` from `onEpochEnd`
+ * (strictly `true`) or call `ctx.stop()` to end training after this epoch; `fit` then resolves
+ * normally with `stoppedEarly: true`.
+ */
+export interface Callback {
+  onTrainBegin?(ctx: TrainContext): Awaitable<void>;
+  onEpochBegin?(epoch: number, ctx: TrainContext): Awaitable<void>;
+  onBatchEnd?(batch: number, logs: BatchLogs, ctx: TrainContext): Awaitable<void>;
+  onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainContext): Awaitable<void | boolean>;
+  /** After the last epoch or an early stop; not called when training fails or is aborted. */
+  onTrainEnd?(history: History, ctx: TrainContext): Awaitable<void>;
+}

@@ -1,0 +1,203 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { createRng, CxrError, type OnProgress } from '@cxr/core';
+import { countCorrect } from './accuracy.js';
+import type { Callback, TrainContext } from './callbacks.js';
+import { checkBatch, disposeBatch, toEpochSource, type BatchLike, type DataInput } from './data-source.js';
+import { DropoutSeeder } from './dropout-seeds.js';
+import { evaluateBatches } from './evaluate.js';
+import { createHistory, recordEpoch, type EpochLogs, type History } from './history.js';
+import { resolveLoss, type LossFn, type LossSpec } from './losses/loss.js';
+import { resolveOptimizer, type OptimizerSpec } from './optimizer.js';
+import { deriveSeed, randomSeed, SeedStream } from './seeds.js';
+
+export interface FitOptions {
+  /** Train until this epoch (exclusive; epochs are 0-based). */
+  epochs: number;
+  /** Start at this epoch, e.g. to continue a run (default 0). Shuffles and dropout of epoch e do not depend on where the run started. */
+  initialEpoch?: number;
+  /** Samples per step when the data is a SampleDataset (default 32, as the article). */
+  batchSize?: number;
+  /** Reshuffle a SampleDataset every epoch (default true, like `DataLoader(shuffle=True)`). */
+  shuffle?: boolean;
+  /** 'adam' (default) or 'sgd', created for this run and disposed after it; or your own tf.Optimizer, kept as it is (pass `model.optimizer` to use a compiled model's). */
+  optimizer?: OptimizerSpec;
+  /** For a named optimizer. Default 0.01, as the article. */
+  learningRate?: number;
+  /** Default 'bceWithLogits'. */
+  loss?: LossSpec;
+  /** `pos_weight` of BCE-with-logits (default 1). */
+  posWeight?: number;
+  /** Accuracy threshold on sigmoid(logit) for single-logit models (default 0.5). */
+  threshold?: number;
+  /** Evaluated after every epoch in inference mode: adds `val_loss` and `val_accuracy`. */
+  validationData?: DataInput;
+  /** Seeds shuffling and dropout. Drawn at random when omitted and reported in `History.seed`. */
+  seed?: number;
+  callbacks?: Callback[];
+  /** Shorthand for a callback with only `onEpochEnd`; return `true` to stop. */
+  onEpochEnd?: Callback['onEpochEnd'];
+  /** Progress events: phase 'train' per step (running loss and accuracy), 'validate' per validation batch. */
+  onProgress?: OnProgress;
+  /** Abort between steps: `fit` rejects with `signal.reason`; the weights keep the last step. */
+  signal?: AbortSignal;
+}
+
+interface StepResult {
+  loss: number;
+  correct: number;
+  finite: boolean;
+}
+
+/**
+ * One optimisation step in training mode (dropout active). Gradients are applied only when
+ * the loss and every gradient are finite, so a diverging step never reaches the weights.
+ */
+async function trainStep(
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  lossFn: LossFn,
+  batch: BatchLike,
+  threshold: number,
+): Promise<StepResult> {
+  let correct: tf.Scalar | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const outputs = model.apply(batch.images, { training: true }) as tf.Tensor;
+    correct = tf.keep(countCorrect(batch.labels, outputs, threshold));
+    return lossFn(batch.labels, outputs);
+  }, variables);
+  // Σ of all gradients is finite iff every gradient is (barring float overflow, itself a divergence).
+  const gradSum = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
+  try {
+    const [l, c, g] = await Promise.all([value.data(), (correct as tf.Scalar).data(), gradSum.data()]);
+    const loss = l[0] as number;
+    const finite = Number.isFinite(loss) && Number.isFinite(g[0]);
+    if (finite) optimizer.applyGradients(grads);
+    return { loss, correct: c[0] as number, finite };
+  } finally {
+    tf.dispose([value, gradSum, ...(correct ? [correct] : []), ...Object.values(grads)]);
+  }
+}
+
+function checkOptions(options: FitOptions): void {
+  const { epochs, initialEpoch = 0, batchSize = 32, threshold = 0.5 } = options;
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new CxrError('E_BAD_ARGUMENT', `fit: epochs must be a positive integer, got ${epochs}.`);
+  }
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+    throw new CxrError('E_BAD_ARGUMENT', `fit: initialEpoch must be an integer in [0, epochs), got ${initialEpoch}.`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new CxrError('E_BAD_ARGUMENT', `fit: batchSize must be a positive integer, got ${batchSize}.`);
+  }
+  if (!(threshold > 0 && threshold < 1)) {
+    throw new CxrError('E_BAD_ARGUMENT', `fit: threshold must be in (0, 1), got ${threshold}.`);
+  }
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Train `model` on `trainData` the way the seed-000 article does: per epoch, mini-batch
+ * steps (Adam, lr 0.01, BCE-with-logits by default) in training mode, the epoch loss being
+ * the mean of the mini-batch losses; then, with `validationData`, loss and accuracy in
+ * inference mode. Returns the History. Leak-free; every batch is disposed after its step.
+ *
+ * Stops with `CxrError` `E_NOT_FINITE` when a step's loss or gradients are not finite
+ * (naming the epoch and batch; the weights stay those of the last good step).
+ */
+export async function fit(model: tfl.LayersModel, trainData: DataInput, options: FitOptions): Promise<History> {
+  checkOptions(options);
+  const { epochs, initialEpoch = 0, batchSize = 32, threshold = 0.5, onProgress, signal } = options;
+  const seed = options.seed ?? randomSeed();
+  const train = toEpochSource(trainData, { batchSize, shuffle: options.shuffle ?? true, seed });
+  const validation = options.validationData
+    ? toEpochSource(options.validationData, { batchSize, shuffle: false, seed })
+    : null;
+  const lossFn = resolveLoss(options.loss, { ...(options.posWeight !== undefined ? { posWeight: options.posWeight } : {}) });
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  if (variables.length === 0) {
+    throw new CxrError('E_BAD_ARGUMENT', 'fit: the model has no trainable weights (all layers frozen?).');
+  }
+  const { optimizer, owned } = resolveOptimizer(options.optimizer, options.learningRate ?? 0.01);
+  const callbacks: Callback[] = [...(options.callbacks ?? []), ...(options.onEpochEnd ? [{ onEpochEnd: options.onEpochEnd }] : [])];
+  const history = createHistory(seed);
+  let stopRequested = false;
+  const ctx: TrainContext = { model, optimizer, history, epochs, stop: () => void (stopRequested = true) };
+  const dropout = new DropoutSeeder(model);
+
+  try {
+    for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+    for (let epoch = initialEpoch; epoch < epochs && !stopRequested; epoch++) {
+      signal?.throwIfAborted();
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+      const dropoutRng = createRng(deriveSeed(seed, SeedStream.dropout, epoch));
+      let steps = 0;
+      let images = 0;
+      let lossSum = 0;
+      let correct = 0;
+      const started = now();
+      for await (const batch of train.batches(epoch)) {
+        try {
+          signal?.throwIfAborted();
+          const size = checkBatch(batch, 'fit');
+          dropout.reseed(dropoutRng);
+          const step = await trainStep(model, optimizer, variables, lossFn, batch, threshold);
+          if (!step.finite) {
+            throw new CxrError(
+              'E_NOT_FINITE',
+              `Training diverged at epoch ${epoch}, batch ${steps}: the loss is ${step.loss}` +
+                `${Number.isFinite(step.loss) ? ' but a gradient is not finite' : ''}. ` +
+                'The weights are those of the last good step. Lower the learning rate or check the inputs for NaN/Infinity.',
+            );
+          }
+          steps++;
+          images += size;
+          lossSum += step.loss;
+          correct += step.correct;
+          onProgress?.({
+            phase: 'train',
+            current: steps,
+            ...(train.batchesPerEpoch !== undefined ? { total: train.batchesPerEpoch } : {}),
+            values: { epoch: epoch + 1, loss: lossSum / steps, accuracy: correct / images },
+            message: `epoch ${epoch + 1}/${epochs}`,
+          });
+          for (const cb of callbacks) await cb.onBatchEnd?.(steps - 1, { loss: step.loss, accuracy: step.correct / size, size }, ctx);
+        } finally {
+          disposeBatch(batch);
+        }
+      }
+      const seconds = (now() - started) / 1000;
+      if (steps === 0) {
+        throw new CxrError(
+          'E_BAD_ARGUMENT',
+          `fit: the training data yielded no batches in epoch ${epoch}. Pass a re-iterable dataset, not a one-shot generator.`,
+        );
+      }
+      // The article's epoch loss: np.mean of the mini-batch losses.
+      const logs: EpochLogs = { loss: lossSum / steps, accuracy: correct / images };
+      if (validation) {
+        signal?.throwIfAborted();
+        const val = await evaluateBatches(model, validation.batches(epoch), lossFn, threshold, {
+          phase: 'validate',
+          total: validation.batchesPerEpoch,
+          onProgress,
+          signal,
+        });
+        logs['val_loss'] = val.loss;
+        logs['val_accuracy'] = val.accuracy;
+      }
+      recordEpoch(history, epoch, logs, seconds, images);
+      for (const cb of callbacks) {
+        if ((await cb.onEpochEnd?.(epoch, logs, ctx)) === true) stopRequested = true;
+      }
+      if (stopRequested && epoch < epochs - 1) history.stoppedEarly = true;
+    }
+    for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
+    return history;
+  } finally {
+    dropout.restore();
+    if (owned) optimizer.dispose();
+  }
+}
