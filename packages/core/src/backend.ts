@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CxrError } from './errors.js';
-import { registerWasmKernels } from './kernels/register-wasm.js';
+import { registerCpuKernels, registerWasmKernels } from './kernels/register.js';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'];
@@ -103,7 +103,9 @@ async function prepare(name: BackendName): Promise<string | null> {
       }
       case 'cpu': {
         if (!tf.findBackendFactory('cpu')) await importOptional('@tensorflow/tfjs-backend-cpu');
-        return tf.findBackendFactory('cpu') ? null : 'tfjs-backend-cpu not registered';
+        if (!tf.findBackendFactory('cpu')) return 'tfjs-backend-cpu not registered';
+        registerCpuKernels();
+        return null;
       }
     }
   } catch (error) {

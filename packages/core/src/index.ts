@@ -6,6 +6,6 @@ export { createRng } from './rng.js';
 export type { Rng, RngState } from './rng.js';
 export { Emitter } from './progress.js';
 export type { ProgressEvent, OnProgress, Listener } from './progress.js';
-export { registerWasmKernels } from './kernels/register-wasm.js';
+export { registerWasmKernels, registerCpuKernels } from './kernels/register.js';
 export { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 export { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@cxr/core';
+import { selectBackend, type BackendName } from '@cxr/core';
 // tfjs-layers registers tfjs-core's gradients (in Node its CJS bundle carries them).
 import '@tensorflow/tfjs-layers';
 
@@ -12,61 +12,76 @@ const cases: Case[] = [
   { x: [3, 11, 10, 2], k: [3, 2], co: 5, stride: 2, pad: 'valid' },
   { x: [1, 12, 12, 4], k: [5, 5], co: 2, stride: 2, pad: 'same' },
   { x: [2, 7, 7, 1], k: [1, 1], co: 3, stride: 3, pad: 'same' },
+  { x: [1, 6, 9, 2], k: [4, 2], co: 3, stride: 1, pad: 'same' },
 ];
 
-/** Filter gradient of sum(conv2d(x, w) * dy) through the engine, on the current backend. */
-function filterGrad(xv: number[], dyv: number[], c: Case, wShape: [number, number, number, number], dyShape: number[]) {
+/** Geometry of a conv2d the way TensorFlow defines 'valid' and 'same'. */
+function geometry(c: Case) {
+  const [, H, W] = c.x;
+  const [kH, kW] = c.k;
+  const s = c.stride;
+  const oH = c.pad === 'valid' ? Math.ceil((H - kH + 1) / s) : Math.ceil(H / s);
+  const oW = c.pad === 'valid' ? Math.ceil((W - kW + 1) / s) : Math.ceil(W / s);
+  const top = c.pad === 'valid' ? 0 : Math.floor(Math.max(0, (oH - 1) * s + kH - H) / 2);
+  const left = c.pad === 'valid' ? 0 : Math.floor(Math.max(0, (oW - 1) * s + kW - W) / 2);
+  return { oH, oW, top, left };
+}
+
+/**
+ * Straight from the definition y[n,i,j,o] = Σ x[n, i·s + a − top, j·s + b − left, c] · w[a,b,c,o]:
+ * dW = Σ x · dy and dx = Σ dy · w over the same index set. Independent of any tfjs kernel.
+ */
+function naiveGradients(c: Case, x: number[], w: number[], dy: number[]) {
+  const [N, H, W, C] = c.x;
+  const [kH, kW] = c.k;
+  const O = c.co;
+  const { oH, oW, top, left } = geometry(c);
+  const dW = new Array(kH * kW * C * O).fill(0);
+  const dX = new Array(N * H * W * C).fill(0);
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < oH; i++)
+      for (let j = 0; j < oW; j++)
+        for (let a = 0; a < kH; a++)
+          for (let b = 0; b < kW; b++) {
+            const r = i * c.stride + a - top;
+            const q = j * c.stride + b - left;
+            if (r < 0 || r >= H || q < 0 || q >= W) continue;
+            for (let ch = 0; ch < C; ch++)
+              for (let o = 0; o < O; o++) {
+                const g = dy[((n * oH + i) * oW + j) * O + o]!;
+                dW[((a * kW + b) * C + ch) * O + o] += x[((n * H + r) * W + q) * C + ch]! * g;
+                dX[((n * H + r) * W + q) * C + ch] += w[((a * kW + b) * C + ch) * O + o]! * g;
+              }
+          }
+  return { dW, dX, dyShape: [N, oH, oW, O] };
+}
+
+function tfGradients(c: Case, x: number[], w: number[], dy: number[], dyShape: number[]) {
   return tf.tidy(() => {
-    const x = tf.tensor4d(xv, c.x);
-    const dy = tf.tensor(dyv, dyShape);
-    const w = tf.zeros(wShape);
-    const g = tf.grad((filter: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad), dy)))(w);
-    return Array.from(g.dataSync());
+    const xT = tf.tensor4d(x, c.x);
+    const wT = tf.tensor4d(w, [c.k[0], c.k[1], c.x[3], c.co]);
+    const dyT = tf.tensor(dy, dyShape);
+    const f = (xa: tf.Tensor, wa: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xa as tf.Tensor4D, wa as tf.Tensor4D, c.stride, c.pad), dyT));
+    const [dX, dW] = tf.grads(f)([xT, wT]);
+    return { dX: Array.from(dX!.dataSync()), dW: Array.from(dW!.dataSync()) };
   });
 }
 
-/** Input gradient of sum(conv2d(x, w) * dy), on the current backend. */
-function inputGrad(wv: number[], dyv: number[], c: Case, wShape: [number, number, number, number], dyShape: number[]) {
-  return tf.tidy(() => {
-    const w = tf.tensor4d(wv, wShape);
-    const dy = tf.tensor(dyv, dyShape);
-    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w, c.stride, c.pad), dy)))(tf.zeros(c.x));
-    return Array.from(g.dataSync());
-  });
-}
-
-describe('wasm Conv2DBackpropInput (cxr kernel, stock fallback when strided)', () => {
-  it.each(cases)('matches the cpu backend: %j', async (c) => {
-    const wShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.co];
-    await selectBackend({ backend: 'cpu' });
-    const yShape = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, c.stride, c.pad).shape;
-    const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
-    const wv = Array.from({ length: n(wShape) }, (_, i) => Math.sin(i * 0.53));
-    const dyv = Array.from({ length: n(yShape) }, (_, i) => Math.cos(i * 0.29));
-    const expected = inputGrad(wv, dyv, c, wShape, yShape);
-    await selectBackend({ backend: 'wasm' });
+describe.each(['wasm', 'cpu'] as BackendName[])('conv2d gradients on %s (cxr kernels)', (backend) => {
+  it.each(cases)('match the definition: %j', async (c) => {
+    await selectBackend({ backend });
+    const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+    const x = Array.from({ length: size(c.x) }, (_, i) => Math.sin(i * 0.37));
+    const w = Array.from({ length: c.k[0] * c.k[1] * c.x[3] * c.co }, (_, i) => Math.cos(i * 0.53));
+    const { oH, oW } = geometry(c);
+    const dy = Array.from({ length: c.x[0] * oH * oW * c.co }, (_, i) => Math.cos(i * 0.11));
+    const expected = naiveGradients(c, x, w, dy);
     const before = tf.memory().numTensors;
-    const actual = inputGrad(wv, dyv, c, wShape, yShape);
+    const actual = tfGradients(c, x, w, dy, expected.dyShape);
     expect(tf.memory().numTensors).toBe(before);
-    expect(actual.length).toBe(expected.length);
-    for (let i = 0; i < expected.length; i++) expect(actual[i]).toBeCloseTo(expected[i]!, 4);
-  });
-});
-
-describe('wasm Conv2DBackpropFilter (cxr kernel)', () => {
-  it.each(cases)('matches the cpu backend: %j', async (c) => {
-    const wShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.co];
-    await selectBackend({ backend: 'cpu' });
-    const yShape = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, c.stride, c.pad).shape;
-    const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
-    const xv = Array.from({ length: n(c.x) }, (_, i) => Math.sin(i * 0.37));
-    const dyv = Array.from({ length: n(yShape) }, (_, i) => Math.cos(i * 0.11));
-    const expected = filterGrad(xv, dyv, c, wShape, yShape);
-    await selectBackend({ backend: 'wasm' });
-    const before = tf.memory().numTensors;
-    const actual = filterGrad(xv, dyv, c, wShape, yShape);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(actual.length).toBe(expected.length);
-    for (let i = 0; i < expected.length; i++) expect(actual[i]).toBeCloseTo(expected[i]!, 4);
+    expect(actual.dW.length).toBe(expected.dW.length);
+    expect(actual.dX.length).toBe(expected.dX.length);
+    actual.dW.forEach((v, i) => expect(v).toBeCloseTo(expected.dW[i]!, 4));
+    actual.dX.forEach((v, i) => expect(v).toBeCloseTo(expected.dX[i]!, 4));
   });
 });

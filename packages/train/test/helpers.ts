@@ -73,16 +73,10 @@ export function sampleDataset(toy: Toy, order = toy.labels.map((_, i) => i), log
 }
 
 /**
- * Activate a backend for a test file. On cpu, the stock Conv2DBackpropFilter kernel (a naive
- * 7-deep loop through TensorBuffer.get) makes covidCnn training ~13× slower than the rest of
- * the step; the tests swap in @cxr/core's Conv2D-based kernel so they stay fast.
+ * Activate a backend for a test file through selectBackend, which also installs @cxr/core's
+ * faster conv gradient kernels (the stock cpu filter gradient is ~13× slower than a whole step).
  */
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
-  const { conv2dBackpropFilterConfig, selectBackend } = await import('@cxr/core');
-  if (name === 'cpu') {
-    await import('@tensorflow/tfjs-backend-cpu');
-    tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
-    tf.registerKernel(conv2dBackpropFilterConfig('cpu'));
-  }
+  const { selectBackend } = await import('@cxr/core');
   await selectBackend({ backend: name });
 }

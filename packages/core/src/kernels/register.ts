@@ -1,0 +1,36 @@
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+
+const done = new Set<string>();
+
+/** Put `config` in place of whatever the backend has; keep the stock setupFunc (it binds wasm functions). */
+function replaceKernel(config: KernelConfig): KernelConfig | undefined {
+  const stock = getKernel(config.kernelName, config.backendName);
+  if (stock) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel({ ...config, setupFunc: config.setupFunc ?? stock?.setupFunc });
+  return stock;
+}
+
+/**
+ * Kernels cxr adds to tfjs-backend-wasm so it can train CNNs fast: a filter gradient (missing
+ * from the stock backend) and a stride-1 input gradient on XNNPACK (the stock one is slow; it
+ * stays as the fallback for strided convolutions). Idempotent.
+ */
+export function registerWasmKernels(): void {
+  if (done.has('wasm')) return;
+  done.add('wasm');
+  replaceKernel(conv2dBackpropFilterConfig('wasm'));
+  const stockInput = getKernel('Conv2DBackpropInput', 'wasm');
+  replaceKernel(conv2dBackpropInputConfig('wasm', stockInput?.kernelFunc));
+}
+
+/**
+ * tfjs-backend-cpu's Conv2DBackpropFilter is a naive 7-deep loop through TensorBuffer.get,
+ * ~13× slower than the rest of a CNN training step; the Conv2D-based one replaces it. Idempotent.
+ */
+export function registerCpuKernels(): void {
+  if (done.has('cpu')) return;
+  done.add('cpu');
+  replaceKernel(conv2dBackpropFilterConfig('cpu'));
+}
