@@ -16,6 +16,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    // In CI a JSON report lets .ci/run print a plain 'N passed, N failed' line.
+    reporters: process.env['CI'] ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
   },
 });
