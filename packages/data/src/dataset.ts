@@ -4,7 +4,23 @@ import { BatchDataset } from './batch.js';
 import { Catalog, type DecodeFn, type Fetched, type SourceItem } from './catalog.js';
 import { passOrder, passSize, peekPass, startPass, type OrderOp } from './order.js';
 import { rawImageToTensor, tensorToRawImage } from './pixels.js';
-import type { Batch, Dataset, LoadReport, OnError, RawImage, Sample, SampleDataset, SkippedFile } from './types.js';
+import type { Batch, BatchOptions, Dataset, LoadReport, OnError, RawImage, Sample, SampleDataset, SkippedFile } from './types.js';
+
+/**
+ * Internal hook (not part of the public `SampleDataset` interface): the dataset made of the
+ * samples at these positions of the next pass (`labels()` / `files()` order), in the order given,
+ * sharing decoding, caches, map steps and the report's skipped list with this one.
+ */
+export const SELECT_POSITIONS: unique symbol = Symbol('cxr.data.selectPositions');
+
+/** A dataset that `validationSplit` can cut into parts. */
+export interface Selectable {
+  [SELECT_POSITIONS](positions: readonly number[]): SampleDataset;
+}
+
+export function isSelectable(dataset: unknown): dataset is Selectable {
+  return typeof (dataset as Partial<Selectable> | null)?.[SELECT_POSITIONS] === 'function';
+}
 
 export type MapFn = (image: tf.Tensor3D, sample: Sample) => tf.Tensor3D;
 
@@ -42,7 +58,7 @@ export function fromSources<S>(options: FromSourcesOptions<S>): SampleDataset {
   return new SourceDataset(catalog, [], [], prefetch);
 }
 
-class SourceDataset<S> implements SampleDataset {
+class SourceDataset<S> implements SampleDataset, Selectable {
   constructor(
     private readonly catalog: Catalog<S>,
     private readonly orderOps: readonly OrderOp[],
@@ -55,7 +71,7 @@ class SourceDataset<S> implements SampleDataset {
   }
 
   get size(): number {
-    return passSize(this.orderOps, this.catalog.size);
+    return passSize(this.orderOps, this.catalog.size, (i) => this.catalog.isAlive(i));
   }
 
   shuffle(seed: number): SampleDataset {
@@ -77,9 +93,24 @@ class SourceDataset<S> implements SampleDataset {
     return this.with(this.orderOps, [...this.sampleOps, { kind: 'cache', store: new Map() }]);
   }
 
-  batch(n: number, options: { dropRemainder?: boolean } = {}): Dataset<Batch> {
+  batch(n: number, options: BatchOptions & { oneHot: true }): Dataset<Batch<tf.Tensor2D>>;
+  batch(n: number, options?: BatchOptions & { oneHot?: false }): Dataset<Batch>;
+  batch(n: number, options?: BatchOptions): Dataset<Batch<tf.Tensor1D | tf.Tensor2D>>;
+  batch(n: number, options: BatchOptions = {}): Dataset<Batch<tf.Tensor1D | tf.Tensor2D>> {
     assertArgument(Number.isInteger(n) && n >= 1, `batch(n) needs an integer n >= 1, got ${n}`);
-    return new BatchDataset(this, n, options.dropRemainder ?? false);
+    const oneHot = options.oneHot ?? false;
+    assertArgument(typeof oneHot === 'boolean', `batch(n, { oneHot }) must be true or false, got ${String(oneHot)}`);
+    return new BatchDataset(this, n, options.dropRemainder ?? false, oneHot ? this.classes.length : null);
+  }
+
+  [SELECT_POSITIONS](positions: readonly number[]): SampleDataset {
+    const order = this.nextOrder();
+    const indices = positions.map((p) => {
+      assertArgument(Number.isInteger(p) && p >= 0 && p < order.length, `position ${p} is not in [0, ${order.length})`);
+      return order[p] as number;
+    });
+    // The part is a fixed list of items: earlier shuffles/takes are resolved into it.
+    return this.with([{ kind: 'select', indices }], this.sampleOps);
   }
 
   labels(): number[] {

@@ -2,14 +2,17 @@
  * @cxr/data — datasets for chest X-ray classification. This entry runs in browsers and Node alike;
  * filesystem folders and sharp decoding live in `@cxr/data/node`.
  */
-export type { Sample, Batch, RawImage, SkippedFile, LoadReport, OnError, Dataset, SampleDataset } from './types.js';
+export type { Sample, Batch, BatchOptions, RawImage, SkippedFile, LoadReport, OnError, Dataset, SampleDataset } from './types.js';
 
 // Generic machinery: any list of sources plus a decode function.
 export { fromSources } from './dataset.js';
 export type { FromSourcesOptions, MapFn } from './dataset.js';
 export type { SourceItem, DecodeFn } from './catalog.js';
 export { rawImageToTensor } from './pixels.js';
-export type { ImageSize } from './resize-plan.js';
+export { oneHot } from './batch.js';
+export { validationSplit } from './split.js';
+export type { ValidationSplitOptions, ValidationSplit } from './split.js';
+export type { ImageSize, ResizeMode } from './resize-plan.js';
 
 // Synthetic phantom chest X-rays.
 export { phantomImage } from './phantom/image.js';

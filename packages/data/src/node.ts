@@ -9,5 +9,5 @@ export type { DecodeImageOptions, ImageInfo } from './node/decode.js';
 export { DEFAULT_IMAGE_EXTENSIONS } from './node/scan.js';
 export { writePhantomFolder } from './node/write-phantom.js';
 export type { WritePhantomFolderOptions, PhantomFolder } from './node/write-phantom.js';
-export type { ImageSize } from './resize-plan.js';
-export type { Sample, Batch, RawImage, SkippedFile, LoadReport, OnError, Dataset, SampleDataset } from './types.js';
+export type { ImageSize, ResizeMode } from './resize-plan.js';
+export type { Sample, Batch, BatchOptions, RawImage, SkippedFile, LoadReport, OnError, Dataset, SampleDataset } from './types.js';

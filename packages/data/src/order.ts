@@ -4,7 +4,11 @@ import { createRng } from '@cxr/core';
  * How a view orders the catalog's items. A shuffle owns its pass counter, shared by every view
  * made from it, so `ds.shuffle(1)` re-batched each epoch still gets a new order each epoch.
  */
-export type OrderOp = { kind: 'shuffle'; seed: number; passes: { next: number } } | { kind: 'take'; n: number };
+export type OrderOp =
+  | { kind: 'shuffle'; seed: number; passes: { next: number } }
+  | { kind: 'take'; n: number }
+  /** A fixed list of catalog items (a split part); it replaces the order built so far. */
+  | { kind: 'select'; indices: readonly number[] };
 
 /** Seed of pass `pass` of a shuffle: pass 0 uses `seed` itself; later passes mix in the index. */
 export function passSeed(seed: number, pass: number): number {
@@ -31,12 +35,13 @@ export function passOrder(ops: readonly OrderOp[], passes: readonly number[], to
   let order = Array.from({ length: total }, (_, i) => i);
   ops.forEach((op, k) => {
     if (op.kind === 'shuffle') order = createRng(passSeed(op.seed, passes[k] ?? 0)).shuffle(order);
+    else if (op.kind === 'select') order = [...op.indices];
     else order = order.filter(isAlive).slice(0, op.n);
   });
   return order.filter(isAlive);
 }
 
 /** Number of items a pass yields, without building the order. */
-export function passSize(ops: readonly OrderOp[], aliveCount: number): number {
-  return ops.reduce((n, op) => (op.kind === 'take' ? Math.min(n, op.n) : n), aliveCount);
+export function passSize(ops: readonly OrderOp[], aliveCount: number, isAlive: (i: number) => boolean): number {
+  return ops.reduce((n, op) => (op.kind === 'take' ? Math.min(n, op.n) : op.kind === 'select' ? op.indices.filter(isAlive).length : n), aliveCount);
 }

@@ -3,6 +3,13 @@ import { CxrError } from '@cxr/core';
 /** A square side, or [height, width]. */
 export type ImageSize = number | readonly [height: number, width: number];
 
+/**
+ * How `imageSize` is reached. 'cover' (default): torchvision `Resize` + `CenterCrop`, keeping the
+ * aspect ratio. 'stretch': straight to exactly [height, width], ignoring the aspect ratio, like
+ * Keras `flow_from_directory(target_size=…)` / `load_img(target_size=…)`.
+ */
+export type ResizeMode = 'cover' | 'stretch';
+
 export interface Rect {
   left: number;
   top: number;
@@ -23,11 +30,17 @@ export interface ResizePlan {
  * one `floor(S * long / short)`, then the centre S×S is cut out with torchvision's offsets
  * (`round((size - S) / 2)`, Python rounding: halves to even).
  * For [h, w]: scale to cover h×w keeping the aspect ratio, then cut out the centre h×w.
+ * With mode 'stretch' (Keras `target_size`): resize to exactly h×w (S×S for a number), no crop.
  * Without a size the image keeps its own.
  */
-export function resizePlan(width: number, height: number, size: ImageSize | undefined): ResizePlan {
+export function resizePlan(width: number, height: number, size: ImageSize | undefined, mode: ResizeMode = 'cover'): ResizePlan {
   if (size === undefined) return { resize: null, crop: null, width, height };
   const [outH, outW] = checkImageSize(size);
+  checkResizeMode(mode);
+  if (mode === 'stretch') {
+    const resize = outW === width && outH === height ? null : { width: outW, height: outH };
+    return { resize, crop: null, width: outW, height: outH };
+  }
   let w: number;
   let h: number;
   if (typeof size === 'number') {
@@ -57,6 +70,13 @@ export function checkImageSize(size: ImageSize): [number, number] {
     throw new CxrError('E_BAD_ARGUMENT', `imageSize must be a whole number of pixels (e.g. 224) or [height, width] (e.g. [224, 224]), got ${JSON.stringify(size)}`);
   }
   return [h, w];
+}
+
+/** 'cover' or 'stretch', or an E_BAD_ARGUMENT that says so. */
+export function checkResizeMode(mode: unknown): asserts mode is ResizeMode {
+  if (mode !== 'cover' && mode !== 'stretch') {
+    throw new CxrError('E_BAD_ARGUMENT', `resize must be 'cover' (keep the aspect ratio, centre crop) or 'stretch' (exactly imageSize, like Keras target_size), got ${JSON.stringify(mode)}`);
+  }
 }
 
 /** Python's round(): halves go to the even neighbour. */

@@ -1,4 +1,4 @@
-import type { Tensor1D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { CxrErrorCode } from '@cxr/core';
 
 /** One image. `image` is float32 in [0, 1], shape [height, width, channels]; the consumer disposes it. */
@@ -10,11 +10,25 @@ export interface Sample {
   file: string;
 }
 
-/** A batch of samples. `images` [n, h, w, c] float32, `labels` [n] int32; the consumer disposes both. */
-export interface Batch {
+/**
+ * A batch of samples; the consumer disposes `images` and `labels`.
+ * - `images`: [n, h, w, c] float32.
+ * - `labels`: [n] int32 class indices (default, `Batch`), or with `batch(n, { oneHot: true })`
+ *   [n, numClasses] float32 one-hot rows (`Batch<Tensor2D>`, what Keras' `class_mode='categorical'`
+ *   and categorical cross-entropy expect); numClasses = `dataset.classes.length`.
+ */
+export interface Batch<L extends Tensor1D | Tensor2D = Tensor1D> {
   images: Tensor4D;
-  labels: Tensor1D;
+  labels: L;
   files: string[];
+}
+
+/** Options of `SampleDataset.batch`. */
+export interface BatchOptions {
+  /** Leave out a last batch smaller than `n` (default false). */
+  dropRemainder?: boolean;
+  /** Labels as float32 one-hot rows [n, numClasses] instead of int32 indices [n] (default false). */
+  oneHot?: boolean;
 }
 
 /**
@@ -66,8 +80,13 @@ export interface Dataset<T> extends AsyncIterable<T> {
 
 export interface SampleDataset extends Dataset<Sample> {
   shuffle(seed: number): SampleDataset;
-  /** Group `n` samples into a Batch (the last batch may be smaller unless `dropRemainder`). */
-  batch(n: number, options?: { dropRemainder?: boolean }): Dataset<Batch>;
+  /**
+   * Group `n` samples into a Batch (the last batch may be smaller unless `dropRemainder`). Labels are
+   * int32 [n], or float32 one-hot [n, numClasses] with `oneHot: true`.
+   */
+  batch(n: number, options: BatchOptions & { oneHot: true }): Dataset<Batch<Tensor2D>>;
+  batch(n: number, options?: BatchOptions & { oneHot?: false }): Dataset<Batch>;
+  batch(n: number, options?: BatchOptions): Dataset<Batch<Tensor1D | Tensor2D>>;
   /** Apply a tensor transform to each image (the old image is disposed for you). */
   map(fn: (image: Tensor3D, sample: Sample) => Tensor3D): SampleDataset;
   /** The first `n` samples (of each pass: after a shuffle, a different `n` every pass). */

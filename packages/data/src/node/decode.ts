@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import type * as tf from '@tensorflow/tfjs-core';
 import { CxrError, assertArgument, isCxrError } from '@cxr/core';
 import { rawImageToTensor } from '../pixels.js';
-import { checkImageSize, resizePlan, type ImageSize } from '../resize-plan.js';
+import { checkImageSize, checkResizeMode, resizePlan, type ImageSize, type ResizeMode } from '../resize-plan.js';
 import type { RawImage } from '../types.js';
 
 export interface DecodeImageOptions {
@@ -15,6 +15,12 @@ export interface DecodeImageOptions {
    * Default: keep the image's own size.
    */
   imageSize?: ImageSize;
+  /**
+   * How `imageSize` is reached: 'cover' (default, the above) or 'stretch' = exactly [height, width]
+   * ignoring the aspect ratio, like Keras `target_size` (sharp's linear kernel; Keras' `load_img`
+   * defaults to nearest-neighbour, so pixels differ a little).
+   */
+  resize?: ResizeMode;
   /** Refuse images with more pixels than this (width × height), default 100 megapixels: a guard against decompression bombs. */
   maxPixels?: number;
 }
@@ -84,9 +90,11 @@ export async function decodeWithInfo(path: string, info: ImageInfo, options: Dec
   const channels = options.channels ?? 3;
   assertArgument(channels === 1 || channels === 3, `channels must be 1 (grayscale) or 3 (RGB), got ${String(channels)}`);
   if (options.imageSize !== undefined) checkImageSize(options.imageSize);
+  const mode = options.resize ?? 'cover';
+  checkResizeMode(mode);
   const maxPixels = checkMaxPixels(options.maxPixels);
   const wide = info.depth === 'ushort';
-  const plan = resizePlan(info.width, info.height, options.imageSize);
+  const plan = resizePlan(info.width, info.height, options.imageSize, mode);
   try {
     // failOn 'error': truncated or broken files fail (like PIL), harmless libjpeg warnings do not.
     let pipeline = sharp(path, { failOn: 'error', limitInputPixels: Number.isFinite(maxPixels) ? Math.floor(maxPixels) : false }).rotate();

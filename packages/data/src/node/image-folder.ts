@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CxrError, assertArgument, type OnProgress } from '@cxr/core';
 import { fromSources } from '../dataset.js';
 import { mapLimit } from '../map-limit.js';
-import { checkImageSize, type ImageSize } from '../resize-plan.js';
+import { checkImageSize, checkResizeMode, type ImageSize, type ResizeMode } from '../resize-plan.js';
 import type { OnError, SampleDataset, SkippedFile } from '../types.js';
 import { decodeWithInfo, readImageInfo, type DecodeImageOptions, type ImageInfo } from './decode.js';
 import { DEFAULT_IMAGE_EXTENSIONS, listClassFiles, listClassFolders } from './scan.js';
@@ -15,6 +15,11 @@ export interface ImageFolderOptions {
   classes?: readonly string[];
   /** Resize + centre crop like torchvision `Resize(S)` + `CenterCrop(S)` (see `DecodeImageOptions`). Default: keep sizes. */
   imageSize?: ImageSize;
+  /**
+   * How `imageSize` is reached: 'cover' (default: keep the aspect ratio, centre crop, torchvision) or
+   * 'stretch' (exactly [height, width], aspect ratio ignored, Keras `target_size`).
+   */
+  resize?: ResizeMode;
   /** 1 = grayscale, 3 = RGB (default 3, like torchvision's ImageFolder and the seed-000 CNN). */
   channels?: 1 | 3;
   /** A file that cannot be decoded: throw (default) or leave it out and list it in `report()`. */
@@ -65,7 +70,9 @@ export async function imageFolder(dir: string, options: ImageFolderOptions = {})
   assertArgument(extensions.length > 0, 'extensions must not be empty');
   assertArgument(Number.isInteger(concurrency) && concurrency >= 1, `concurrency must be an integer >= 1, got ${concurrency}`);
   if (options.imageSize !== undefined) checkImageSize(options.imageSize);
-  const decodeOptions: DecodeImageOptions = { channels, imageSize: options.imageSize, maxPixels: options.maxPixels };
+  const resize = options.resize ?? 'cover';
+  checkResizeMode(resize);
+  const decodeOptions: DecodeImageOptions = { channels, imageSize: options.imageSize, resize, maxPixels: options.maxPixels };
 
   const folders = await listClassFolders(dir);
   const classes = selectClasses(folders.root, folders.classes, options.classes);
