@@ -1,5 +1,7 @@
 export { covidCnn } from './covid-cnn.js';
 export type { CovidCnnOptions } from './covid-cnn.js';
+export { lungClassifier } from './lung-classifier.js';
+export type { LungClassifierOptions } from './lung-classifier.js';
 
 export {
   AdaptiveAveragePooling2D,

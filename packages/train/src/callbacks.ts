@@ -28,4 +28,6 @@ export interface Callback {
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainContext): Awaitable<void | boolean>;
   /** After the last epoch or an early stop; not called when training fails or is aborted. */
   onTrainEnd?(history: History, ctx: TrainContext): Awaitable<void>;
+  /** When `fit` throws (divergence, abort, bad data) instead of `onTrainEnd`: release what the callback holds. */
+  onTrainFailure?(error: unknown, ctx: TrainContext): Awaitable<void>;
 }

@@ -2,11 +2,12 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { SampleDataset } from '@cxr/data';
 import { CxrError } from '@cxr/core';
 import { deriveSeed, SeedStream } from './seeds.js';
+import type { Labels } from './labels.js';
 
-/** What the loops consume: a batch of images [n, h, w, c] float32 and class labels [n] int32. */
+/** What the loops consume: a batch of images [n, h, w, c] float32 and class labels [n] int32 (or one-hot [n, k]). */
 export interface BatchLike {
   images: tf.Tensor4D;
-  labels: tf.Tensor1D;
+  labels: Labels;
   /** Sources of the images, when known (kept by `predict`). */
   files?: readonly string[];
 }
@@ -73,10 +74,10 @@ export function toEpochSource(data: DataInput, options: SourceOptions): EpochSou
 /** Check a batch before it reaches the model; a wrong one is a coded error, not a tfjs stack trace. */
 export function checkBatch(batch: BatchLike, where: string): number {
   const { images, labels } = batch ?? ({} as BatchLike);
-  if (!images || !labels || images.rank !== 4 || labels.rank !== 1) {
+  if (!images || !labels || images.rank !== 4 || (labels.rank !== 1 && labels.rank !== 2)) {
     throw new CxrError(
       'E_SHAPE_MISMATCH',
-      `${where}: a batch must be { images: [n, h, w, c], labels: [n] }, got images [${images?.shape}] and labels [${labels?.shape}].`,
+      `${where}: a batch must be { images: [n, h, w, c], labels: [n] or one-hot [n, k] }, got images [${images?.shape}] and labels [${labels?.shape}].`,
     );
   }
   const n = images.shape[0];

@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError, type OnProgress } from '@cxr/core';
-import { countCorrect } from './accuracy.js';
 import type { Callback, TrainContext } from './callbacks.js';
 import { checkBatch, disposeBatch, toEpochSource, type BatchLike, type DataInput } from './data-source.js';
 import { DropoutSeeder } from './dropout-seeds.js';
-import { evaluateBatches } from './evaluate.js';
+import { evaluateBatches, type EvaluateSetup } from './evaluate.js';
 import { createHistory, recordEpoch, type EpochLogs, type History } from './history.js';
+import { unknownClassError } from './labels.js';
 import { resolveLoss, type LossFn, type LossSpec } from './losses/loss.js';
+import { StreamingAuc } from './metrics/auc.js';
+import { batchStatTensors, readBatchStats, statTensorList, type BatchStatTensors } from './metrics/batch-stats.js';
+import { resolveMetrics, type MetricName } from './metrics/metrics.js';
 import { resolveOptimizer, type OptimizerSpec } from './optimizer.js';
 import { deriveSeed, randomSeed, SeedStream } from './seeds.js';
 
@@ -24,10 +27,26 @@ export interface FitOptions {
   optimizer?: OptimizerSpec;
   /** For a named optimizer. Default 0.01, as the article. */
   learningRate?: number;
-  /** Default 'bceWithLogits'. */
+  /** Default 'bceWithLogits'; 'categoricalCrossentropy' for softmax models such as `lungClassifier` (int or one-hot labels). */
   loss?: LossSpec;
   /** `pos_weight` of BCE-with-logits (default 1). */
   posWeight?: number;
+  /** Categorical cross-entropy (and AUC, predictions) on logits rather than softmax probabilities. Default false, as Keras. */
+  fromLogits?: boolean;
+  /**
+   * Metrics besides the loss: default `['accuracy', 'auc']` for 'categoricalCrossentropy',
+   * `['accuracy']` otherwise. `accuracy` is always logged; 'categoricalAccuracy' adds Keras'
+   * `categorical_accuracy` name; 'auc' logs `auc` / `val_auc` (tf.keras.metrics.AUC's definition).
+   */
+  metrics?: MetricName[];
+  /** Thresholds of the streaming AUC (default 200, as Keras). */
+  aucThresholds?: number;
+  /**
+   * Applied to the images of every training batch, on the fly, before the step (never to
+   * validation data). `seed` is derived from the run seed, the epoch and the step, so a run
+   * repeats exactly. It must return a new tensor [n, h', w', c'] (fit disposes it) and leak nothing.
+   */
+  augment?: (images: tf.Tensor4D, seed: number) => tf.Tensor4D;
   /** Accuracy threshold on sigmoid(logit) for single-logit models (default 0.5). */
   threshold?: number;
   /** Evaluated after every epoch in inference mode: adds `val_loss` and `val_accuracy`. */
@@ -46,6 +65,8 @@ export interface FitOptions {
 interface StepResult {
   loss: number;
   correct: number;
+  invalid: number;
+  counts?: ArrayLike<number>;
   finite: boolean;
 }
 
@@ -58,26 +79,47 @@ async function trainStep(
   optimizer: tf.Optimizer,
   variables: tf.Variable[],
   lossFn: LossFn,
+  images: tf.Tensor4D,
   batch: BatchLike,
-  threshold: number,
+  setup: EvaluateSetup,
+  auc: StreamingAuc | null,
 ): Promise<StepResult> {
-  let correct: tf.Scalar | undefined;
+  let stats: BatchStatTensors | undefined;
+  let outputsShape: number[] = [];
   const { value, grads } = tf.variableGrads(() => {
-    const outputs = model.apply(batch.images, { training: true }) as tf.Tensor;
-    correct = tf.keep(countCorrect(batch.labels, outputs, threshold));
+    const outputs = model.apply(images, { training: true }) as tf.Tensor;
+    outputsShape = outputs.shape;
+    const s = batchStatTensors(batch.labels, outputs, setup.threshold, auc, setup.fromLogits);
+    stats = s;
+    statTensorList(s).forEach((t) => tf.keep(t));
     return lossFn(batch.labels, outputs);
   }, variables);
   // Σ of all gradients is finite iff every gradient is (barring float overflow, itself a divergence).
   const gradSum = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
   try {
-    const [l, c, g] = await Promise.all([value.data(), (correct as tf.Scalar).data(), gradSum.data()]);
+    const [l, s, g] = await Promise.all([value.data(), readBatchStats(stats as BatchStatTensors), gradSum.data()]);
     const loss = l[0] as number;
+    if (s.invalid > 0) throw unknownClassError('fit', s.invalid, outputsShape);
     const finite = Number.isFinite(loss) && Number.isFinite(g[0]);
     if (finite) optimizer.applyGradients(grads);
-    return { loss, correct: c[0] as number, finite };
+    return { loss, correct: s.correct, invalid: s.invalid, ...(s.counts ? { counts: s.counts } : {}), finite };
   } finally {
-    tf.dispose([value, gradSum, ...(correct ? [correct] : []), ...Object.values(grads)]);
+    tf.dispose([value, gradSum, ...statTensorList(stats), ...Object.values(grads)]);
   }
+}
+
+/** Run the `augment` hook on a batch's images, checking what it returns. */
+function augmentImages(augment: FitOptions['augment'], images: tf.Tensor4D, seed: number, where: string): tf.Tensor4D {
+  if (!augment) return images;
+  const out = augment(images, seed);
+  if (!(out instanceof tf.Tensor) || out.rank !== 4 || out.shape[0] !== images.shape[0]) {
+    if (out instanceof tf.Tensor && out !== images) out.dispose();
+    throw new CxrError(
+      'E_SHAPE_MISMATCH',
+      `${where}: augment must return images [n, h, w, c] for a batch of ${images.shape[0]}, got [${out instanceof tf.Tensor ? out.shape : typeof out}].`,
+    );
+  }
+  return out;
 }
 
 function checkOptions(options: FitOptions): void {
@@ -115,7 +157,18 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
   const validation = options.validationData
     ? toEpochSource(options.validationData, { batchSize, shuffle: false, seed })
     : null;
-  const lossFn = resolveLoss(options.loss, { ...(options.posWeight !== undefined ? { posWeight: options.posWeight } : {}) });
+  const lossFn = resolveLoss(options.loss, {
+    ...(options.posWeight !== undefined ? { posWeight: options.posWeight } : {}),
+    ...(options.fromLogits !== undefined ? { fromLogits: options.fromLogits } : {}),
+  });
+  const metrics = resolveMetrics(options.metrics, options.loss);
+  const setup: EvaluateSetup = {
+    lossFn,
+    threshold,
+    fromLogits: options.fromLogits ?? false,
+    aucThresholds: metrics.auc ? (options.aucThresholds ?? 200) : null,
+  };
+  const trainAuc = setup.aucThresholds === null ? null : new StreamingAuc(setup.aucThresholds);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   if (variables.length === 0) {
     throw new CxrError('E_BAD_ARGUMENT', 'fit: the model has no trainable weights (all layers frozen?).');
@@ -134,16 +187,20 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
       const dropoutRng = createRng(deriveSeed(seed, SeedStream.dropout, epoch));
       let steps = 0;
-      let images = 0;
+      let seen = 0;
       let lossSum = 0;
       let correct = 0;
+      const augmentSeed = deriveSeed(seed, SeedStream.augment, epoch);
+      trainAuc?.reset();
       const started = now();
       for await (const batch of train.batches(epoch)) {
+        let images: tf.Tensor4D | undefined;
         try {
           signal?.throwIfAborted();
           const size = checkBatch(batch, 'fit');
           dropout.reseed(dropoutRng);
-          const step = await trainStep(model, optimizer, variables, lossFn, batch, threshold);
+          images = augmentImages(options.augment, batch.images, deriveSeed(augmentSeed, SeedStream.augment, steps), 'fit');
+          const step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc);
           if (!step.finite) {
             throw new CxrError(
               'E_NOT_FINITE',
@@ -153,18 +210,20 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
             );
           }
           steps++;
-          images += size;
+          seen += size;
           lossSum += step.loss;
           correct += step.correct;
+          if (trainAuc && step.counts) trainAuc.add(step.counts);
           onProgress?.({
             phase: 'train',
             current: steps,
             ...(train.batchesPerEpoch !== undefined ? { total: train.batchesPerEpoch } : {}),
-            values: { epoch: epoch + 1, loss: lossSum / steps, accuracy: correct / images },
+            values: { epoch: epoch + 1, loss: lossSum / steps, accuracy: correct / seen, ...(trainAuc ? { auc: trainAuc.result() } : {}) },
             message: `epoch ${epoch + 1}/${epochs}`,
           });
           for (const cb of callbacks) await cb.onBatchEnd?.(steps - 1, { loss: step.loss, accuracy: step.correct / size, size }, ctx);
         } finally {
+          if (images && images !== batch?.images) images.dispose();
           disposeBatch(batch);
         }
       }
@@ -176,10 +235,12 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
         );
       }
       // The article's epoch loss: np.mean of the mini-batch losses.
-      const logs: EpochLogs = { loss: lossSum / steps, accuracy: correct / images };
+      const logs: EpochLogs = { loss: lossSum / steps, accuracy: correct / seen };
+      if (metrics.categoricalAccuracy) logs['categorical_accuracy'] = logs.accuracy;
+      if (trainAuc) logs['auc'] = trainAuc.result();
       if (validation) {
         signal?.throwIfAborted();
-        const val = await evaluateBatches(model, validation.batches(epoch), lossFn, threshold, {
+        const val = await evaluateBatches(model, validation.batches(epoch), setup, {
           phase: 'validate',
           total: validation.batchesPerEpoch,
           onProgress,
@@ -187,8 +248,10 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
         });
         logs['val_loss'] = val.loss;
         logs['val_accuracy'] = val.accuracy;
+        if (metrics.categoricalAccuracy) logs['val_categorical_accuracy'] = val.accuracy;
+        if (val.auc !== undefined) logs['val_auc'] = val.auc;
       }
-      recordEpoch(history, epoch, logs, seconds, images);
+      recordEpoch(history, epoch, logs, seconds, seen);
       for (const cb of callbacks) {
         if ((await cb.onEpochEnd?.(epoch, logs, ctx)) === true) stopRequested = true;
       }
@@ -196,6 +259,15 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
     }
     for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
     return history;
+  } catch (error) {
+    for (const cb of callbacks) {
+      try {
+        await cb.onTrainFailure?.(error, ctx);
+      } catch {
+        // The original error is the one to report.
+      }
+    }
+    throw error;
   } finally {
     dropout.restore();
     if (owned) optimizer.dispose();

@@ -1,7 +1,7 @@
 import { createRng } from '@cxr/core';
 
 /** Independent random streams of one training run. */
-export const SeedStream = { shuffle: 1, dropout: 2 } as const;
+export const SeedStream = { shuffle: 1, dropout: 2, augment: 3 } as const;
 
 /**
  * A seed for (run seed, stream, epoch), computed, not drawn from a running generator: epoch
