@@ -18,6 +18,8 @@ export const CXR_ERROR_CODES = [
   'E_NOT_FINITE',
   'E_IO',
   'E_MODEL_LOAD',
+  /** A metric with no value for valid inputs, e.g. ROC AUC when y_true holds only one class (@cxr/metrics). */
+  'E_UNDEFINED_METRIC',
 ] as const;
 
 export type CxrErrorCode = (typeof CXR_ERROR_CODES)[number];

@@ -12,3 +12,16 @@ export {
   type ConfusionNormalize,
 } from './confusion';
 export { precisionScore, recallScore, f1Score, type BinaryScoreOptions } from './binary-scores';
+export {
+  precisionRecallFscoreSupport,
+  classificationReport,
+  type PrfsOptions,
+  type PrfsAverage,
+  type PrfsPerClass,
+  type PrfsAveraged,
+  type ClassificationReportOptions,
+  type ClassificationReport,
+  type ClassReport,
+  type AverageReport,
+} from './report';
+export { rocCurve, rocAucScore, auc, type RocCurve, type RocCurveOptions, type RocAucOptions, type RocAucAverage } from './roc';

@@ -9,3 +9,4 @@ export {
   type TrainingCurveOptions,
 } from './plot/history';
 export { confusionMatrixSpec, type ConfusionMatrixSpecOptions } from './plot/confusion-matrix';
+export { rocCurveSpec, type NamedRocCurve, type RocCurveSpecOptions } from './plot/roc-curve';

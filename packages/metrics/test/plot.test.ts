@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsError } from '@cxr/metrics';
-import { VEGA_LITE_SCHEMA, confusionMatrixSpec, lossCurveSpec, trainingCurveSpec } from '@cxr/metrics/plot';
+import { VEGA_LITE_SCHEMA, confusionMatrixSpec, lossCurveSpec, rocCurveSpec, trainingCurveSpec } from '@cxr/metrics/plot';
 
 // The specs are data: look into them through JSON, as a browser page would receive them.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -85,5 +85,36 @@ describe('confusionMatrixSpec', () => {
     expect(() => confusionMatrixSpec([[Number.NaN]])).toThrow(/finite/);
     expect(() => confusionMatrixSpec(cm, { labels: ['a'] })).toThrow(/one unique name per class/);
     expect(() => confusionMatrixSpec(cm, { labels: ['a', 'a'] })).toThrow(MetricsError);
+  });
+});
+
+describe('rocCurveSpec', () => {
+  const curves = [
+    { name: 'COVID19', fpr: [0, 0, 0.5, 1], tpr: [0, 0.5, 1, 1] },
+    { name: 'NORMAL', fpr: [0, 0.5, 1], tpr: [0, 0.5, 1], auc: 0.5 },
+  ];
+
+  it('draws one line per curve with the AUC in its legend label, over a dashed chance diagonal', () => {
+    const spec = asJson(rocCurveSpec(curves, { title: 'ROC' }));
+    expect(spec['$schema']).toBe(VEGA_LITE_SCHEMA);
+    expect(spec['title']).toBe('ROC');
+    const [chance, lines] = spec['layer'];
+    expect(chance.data.values).toEqual([{ fpr: 0, tpr: 0 }, { fpr: 1, tpr: 1 }]);
+    expect(chance.mark).toMatchObject({ type: 'line', strokeDash: [4, 4] });
+    expect(chance.encoding.color).toBeUndefined();
+    expect(lines.encoding.color.sort).toEqual(['COVID19 (AUC = 0.88)', 'NORMAL (AUC = 0.50)']);
+    expect(lines.encoding.x).toMatchObject({ field: 'fpr', title: 'False Positive Rate' });
+    expect(lines.encoding.y).toMatchObject({ field: 'tpr', title: 'True Positive Rate' });
+    expect(lines.data.values.filter((v: Json) => v['curve'] === 'NORMAL (AUC = 0.50)')).toHaveLength(3);
+  });
+
+  it('leaves out non-finite points and the AUC of an undefined curve; rejects bad curves', () => {
+    const spec = asJson(rocCurveSpec([{ name: 'x', fpr: [Number.NaN, Number.NaN], tpr: [0, 1] }], { chanceLine: false }));
+    expect(spec['layer']).toHaveLength(1);
+    expect(spec['layer'][0].data.values).toEqual([]);
+    expect(spec['layer'][0].encoding.color.sort).toEqual(['x']);
+    expect(() => rocCurveSpec([])).toThrow(MetricsError);
+    expect(() => rocCurveSpec([{ name: 'a', fpr: [0, 1], tpr: [0] }])).toThrow(expect.objectContaining({ code: 'E_SHAPE_MISMATCH' }));
+    expect(() => rocCurveSpec([curves[0]!, curves[0]!])).toThrow(expect.objectContaining({ code: 'E_BAD_ARGUMENT' }));
   });
 });

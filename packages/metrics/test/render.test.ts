@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { confusionMatrixSpec, lossCurveSpec } from '@cxr/metrics/plot';
+import { confusionMatrixSpec, lossCurveSpec, rocCurveSpec } from '@cxr/metrics/plot';
 import { renderSpec, writePlot } from '@cxr/metrics/node';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -33,6 +33,21 @@ describe('renderSpec', () => {
     for (const text of ['Test Data Confusion Matrix', 'Predicted Labels', 'True Labels', 'COVID19', 'NORMAL', '>58<', '>3<']) {
       expect(svg).toContain(text);
     }
+  });
+
+  it('renders ROC curves with AUC legend labels and the axis titles', async () => {
+    const roc = rocCurveSpec(
+      [
+        { name: 'COVID19', fpr: [0, 0, 0.1, 1], tpr: [0, 0.8, 0.95, 1] },
+        { name: 'Viral Pneumonia', fpr: [0, 0.3, 1], tpr: [0, 0.7, 1] },
+      ],
+      { title: 'ROC Curves' },
+    );
+    const svg = await renderSpec(roc, { format: 'svg' });
+    for (const text of ['ROC Curves', 'False Positive Rate', 'True Positive Rate', 'COVID19 (AUC = 0.96)', 'Viral Pneumonia (AUC = 0.70)']) {
+      expect(svg).toContain(text);
+    }
+    expect(svg).toContain('stroke-dasharray="4,4"');
   });
 
   it('returns a PNG whose size is the SVG size times scale', async () => {
