@@ -125,6 +125,37 @@ describe('saveModel / loadModel (Node)', () => {
     [model, loaded].forEach((m) => m.dispose());
   });
 
+  it('loads a saved directory over http(s) the way a browser page does, with identical predictions', async () => {
+    const { createServer } = await import('node:http');
+    const { lungClassifier } = await import('@cxr/models');
+    const model = lungClassifier({ inputShape: [20, 20, 1], seed: 3 });
+    const dir = join(root, 'served');
+    await saveModel(model, dir);
+    // A static file server on loopback, like the one a web page's model comes from.
+    const server = createServer(async (req, res) => {
+      try {
+        const body = await readFile(join(dir, (req.url ?? '/').split('?')[0]!.replace(/^\//, '')));
+        res.writeHead(200, { 'content-type': req.url?.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+        res.end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const { port } = server.address() as { port: number };
+    try {
+      const loaded = await loadFromHandler(`http://127.0.0.1:${port}/model.json`);
+      const x = tf.randomUniform([2, 20, 20, 1], 0, 1, 'float32', 4);
+      const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+      expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBe(0);
+      tf.dispose([x, a, b]);
+      loaded.dispose();
+    } finally {
+      server.close();
+      model.dispose();
+    }
+  });
+
   it('leaks no tensors across save and load', async () => {
     const model = covidCnn({ inputShape: [12, 12, 3], seed: 1 });
     const dir = join(root, 'leak');
