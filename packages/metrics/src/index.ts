@@ -24,4 +24,5 @@ export {
   type ClassReport,
   type AverageReport,
 } from './report';
+export { rocCurvesOvr, type OvrRocCurves } from './roc-ovr';
 export { rocCurve, rocAucScore, auc, type RocCurve, type RocCurveOptions, type RocAucOptions, type RocAucAverage } from './roc';
