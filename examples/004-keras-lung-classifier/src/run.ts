@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { selectBackend, type BackendName, type OnProgress } from '@cxr/core';
-import { classificationReport, confusionMatrix, rocAucScore, rocCurve, type ClassificationReport } from '@cxr/metrics';
+import { classificationReport, confusionMatrix, rocAucScore, rocCurvesOvr, type ClassificationReport } from '@cxr/metrics';
 import { confusionMatrixSpec, rocCurveSpec, trainingCurveSpec } from '@cxr/metrics/plot';
 import { writePlot } from '@cxr/metrics/node';
 import { lungClassifier, summary } from '@cxr/models';
@@ -120,11 +120,12 @@ export async function runSeed004(partial: Partial<Seed004Options> = {}, hooks: R
   await writePlot(trainingCurveSpec(history, { metrics: ['auc', 'val_auc'], title: 'AUC by epoch', yTitle: 'AUC' }), files.auc);
   await writePlot(confusionMatrixSpec(matrix, { labels: classes, title: 'Test Data Confusion Matrix' }), files.confusion);
   if (presentClasses === classes.length) {
-    const curves = classes.map((name, k) => {
-      const { fpr, tpr } = rocCurve(predicted.labels.map((l) => (l === k ? 1 : 0)), probabilities.map((row) => row[k] ?? 0));
-      const area = rocAucScore(predicted.labels.map((l) => (l === k ? 1 : 0)), probabilities.map((row) => row[k] ?? 0));
-      return { name, fpr, tpr, auc: area };
-    });
+    const ovr = rocCurvesOvr(predicted.labels, probabilities);
+    const curves = [
+      ...ovr.perClass.map((c) => ({ name: classes[c.label] ?? String(c.label), fpr: c.fpr, tpr: c.tpr, auc: c.auc })),
+      { name: 'micro-average', ...ovr.micro },
+      { name: 'macro-average', ...ovr.macro },
+    ];
     await writePlot(rocCurveSpec(curves, { title: 'ROC, one vs rest (test set)' }), files.roc);
   }
 
