@@ -18,3 +18,8 @@ export { affineTransformVector } from './augment/matrix.js';
 export { warpImages, planWarp } from './augment/warp.js';
 export type { WarpPlan } from './augment/warp.js';
 export type { WarpOptions } from './augment/gather-sampler.js';
+export { whiteBalance } from './white-balance.js';
+export type { WhiteBalanceOptions } from './white-balance.js';
+export { clahe } from './clahe.js';
+export type { ClaheOptions } from './clahe.js';
+export { equalizeHist } from './equalize-hist.js';
