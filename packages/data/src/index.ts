@@ -17,7 +17,17 @@ export type { ImageSize, ResizeMode } from './resize-plan.js';
 // Synthetic phantom chest X-rays.
 export { phantomImage } from './phantom/image.js';
 export type { PhantomImageOptions } from './phantom/image.js';
+export { phantomLesion } from './phantom/lesion.js';
+export type { PhantomLesion, PhantomLesionOptions } from './phantom/lesion.js';
 export { phantomDataset, DEFAULT_PHANTOM_CLASSES } from './phantom/dataset.js';
 export type { PhantomDatasetOptions } from './phantom/dataset.js';
 export { findingForClass, PHANTOM_FINDINGS } from './phantom/findings.js';
 export type { PhantomFinding } from './phantom/findings.js';
+
+// Dataset EDA (image sizes per class), NumPy .npy encoding, scikit-learn style train/test split.
+export { summarizeImageStats, formatStatsTable } from './image-stats.js';
+export type { ImageStats, ImageGroupStats, RangeStats, ImageFacts } from './image-stats.js';
+export { encodeNpy, decodeNpy } from './npy.js';
+export type { NpyArray, NpyData, NpyDtype, NpyWritable } from './npy.js';
+export { trainTestSplit } from './train-test-split.js';
+export type { TrainTestSplitOptions, TrainTestSplit } from './train-test-split.js';
