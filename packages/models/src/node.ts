@@ -5,3 +5,6 @@
  */
 export { saveModel, loadModel } from './io/node-files.js';
 export type { SaveModelOptions, SavedModelInfo } from './io/node-files.js';
+/** Name-matched weight loading from a layers-model on disk (or a URL / IOHandler). */
+export { loadWeights } from './io/node-weights.js';
+export { readModelArtifacts } from './io/node-files.js';

@@ -171,3 +171,25 @@ export async function loadModel(pathOrUrl: string, options: LoadModelOptions = {
     throw loadError(modelJsonPath, `${error instanceof Error ? error.message : String(error)}.`, error);
   }
 }
+
+/**
+ * The artifacts (topology, weight specs, weight data) of a tfjs layers-model on disk — a
+ * directory, its model.json or a file:// URL — without building the model. Same checks and
+ * `E_MODEL_LOAD` errors as `loadModel`. Used by `loadWeights`.
+ */
+export async function readModelArtifacts(pathOrUrl: string): Promise<{ artifacts: tf.io.ModelArtifacts; modelJsonPath: string }> {
+  const modelJsonPath = await resolveModelJson(pathOrUrl);
+  let text: string;
+  try {
+    text = await readFile(modelJsonPath, 'utf8');
+  } catch (error) {
+    throw loadError(modelJsonPath, 'model.json cannot be read.', error);
+  }
+  const json = parseModelJson(text, modelJsonPath);
+  const weights = await readWeights(json.weightsManifest, modelJsonPath);
+  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
+    manifest.flatMap((group) => group.weights),
+    weights,
+  ]);
+  return { artifacts, modelJsonPath };
+}
