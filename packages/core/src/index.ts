@@ -9,3 +9,4 @@ export type { ProgressEvent, OnProgress, Listener } from './progress.js';
 export { registerWasmKernels, registerCpuKernels } from './kernels/register.js';
 export { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 export { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
+export { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './kernels/depthwise-backprop.js';

@@ -1,6 +1,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
 
 const done = new Set<string>();
 
@@ -14,8 +15,8 @@ function replaceKernel(config: KernelConfig): KernelConfig | undefined {
 
 /**
  * Kernels cxr adds to tfjs-backend-wasm so it can train CNNs fast: a filter gradient (missing
- * from the stock backend) and a stride-1 input gradient on XNNPACK (the stock one is slow; it
- * stays as the fallback for strided convolutions). Idempotent.
+ * from the stock backend), a stride-1 input gradient on XNNPACK (the stock one is slow; it
+ * stays as the fallback for strided convolutions) and both depthwise gradients. Idempotent.
  */
 export function registerWasmKernels(): void {
   if (done.has('wasm')) return;
@@ -23,6 +24,10 @@ export function registerWasmKernels(): void {
   replaceKernel(conv2dBackpropFilterConfig('wasm'));
   const stockInput = getKernel('Conv2DBackpropInput', 'wasm');
   replaceKernel(conv2dBackpropInputConfig('wasm', stockInput?.kernelFunc));
+  // Missing from tfjs-backend-wasm 4.22: without them no MobileNet can train there.
+  for (const config of [depthwiseBackpropFilterConfig('wasm'), depthwiseBackpropInputConfig('wasm')]) {
+    if (!getKernel(config.kernelName, 'wasm')) registerKernel(config);
+  }
 }
 
 /**
