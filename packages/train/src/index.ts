@@ -24,3 +24,5 @@ export type { LossFn, LossSpec, LossOptions } from './losses/loss.js';
 export { StreamingAuc, kerasThresholds } from './metrics/auc.js';
 export type { MetricName } from './metrics/metrics.js';
 export { countCorrect } from './accuracy.js';
+export { reduceLROnPlateau, getLearningRate, setLearningRate } from './reduce-lr-on-plateau.js';
+export type { ReduceLROnPlateau, ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
