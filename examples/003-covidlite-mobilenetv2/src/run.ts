@@ -35,8 +35,24 @@ export interface Seed003Result {
   imagesPerSecond: { train: number };
   parameters: number;
   cache: { dir: string; hit: boolean } | null;
-  files: Record<string, string>;
+  files: Seed003Files;
   options: Seed003Options;
+}
+
+export interface Seed003Files {
+  metrics: string;
+  eda: string;
+  samples: string;
+  augmentation: string;
+  accuracy: string;
+  loss: string;
+  confusion: string;
+  roc: string;
+  report: string;
+  predictions: string;
+  gradcam: string;
+  checkpoint: string;
+  model: string;
 }
 
 export interface RunHooks {
@@ -49,7 +65,7 @@ export async function runSeed003(partial: Partial<Seed003Options> = {}, hooks: R
   const log = hooks.log ?? (() => {});
   const out = resolve(options.out);
   await mkdir(out, { recursive: true });
-  const files: Record<string, string> = {
+  const files: Seed003Files = {
     metrics: join(out, 'metrics.json'),
     eda: join(out, 'eda.txt'),
     samples: join(out, 'samples.png'),
@@ -89,7 +105,14 @@ export async function runSeed003(partial: Partial<Seed003Options> = {}, hooks: R
   }
 
   // 7. MobileNetV2 (all layers trainable) + the article's head.
-  const backbone = createBackbone('mobilenetv2', { inputShape: [options.imageSize, options.imageSize, 3], alpha: options.alpha, seed: options.seed });
+  // Keras' BatchNorm momentum (0.999) suits fine-tuning ImageNet weights; from scratch on a few
+  // hundred steps its moving statistics never catch up, so use PyTorch's 0.9 there.
+  const backbone = createBackbone('mobilenetv2', {
+    inputShape: [options.imageSize, options.imageSize, 3],
+    alpha: options.alpha,
+    seed: options.seed,
+    batchNormMomentum: options.weights ? 0.999 : 0.9,
+  });
   let weights: Seed003Result['weights'] = 'from scratch';
   if (options.weights) {
     const report = await loadWeights(backbone, options.weights, { strict: false });
@@ -112,7 +135,7 @@ export async function runSeed003(partial: Partial<Seed003Options> = {}, hooks: R
     validationData: data.test,
     seed: options.seed,
     callbacks: [
-      modelCheckpoint(files.checkpoint!, { monitor: 'val_loss', mode: 'min', saveBestOnly: true }),
+      modelCheckpoint(files.checkpoint, { monitor: 'val_loss', mode: 'min', saveBestOnly: true }),
       reduceLROnPlateau({ monitor: 'val_loss', factor: 0.3, patience: 2, mode: 'min', minLr: 1e-11 }),
     ],
     onProgress: hooks.onProgress,
@@ -123,19 +146,19 @@ export async function runSeed003(partial: Partial<Seed003Options> = {}, hooks: R
   model.dispose();
 
   // 8. Evaluate the best checkpoint (lowest val_loss), as the article reloads it.
-  const best = await loadCheckpoint(files.checkpoint!);
+  const best = await loadCheckpoint(files.checkpoint);
   const evaluated = await evaluate(best, data.test, { loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const predicted = await predict(best, data.test);
   const probabilities = predicted.probabilities ?? [];
   const labelsAll = classes.map((_, i) => i);
   const report = classificationReport(predicted.labels, predicted.predictions, { targetNames: classes, labels: labelsAll });
   const matrix = confusionMatrix(predicted.labels, predicted.predictions, { numClasses: classes.length });
-  await writeFile(files.report!, report.text);
+  await writeFile(files.report, report.text);
   log(`\n${report.text}`);
 
-  await writePlot(trainingCurveSpec(history, { metrics: ['accuracy', 'val_accuracy'], title: 'Training and validation accuracy', yTitle: 'Accuracy' }), files.accuracy!);
-  await writePlot(trainingCurveSpec(history, { metrics: ['loss', 'val_loss'], title: 'Training and validation loss', yTitle: 'Loss' }), files.loss!);
-  await writePlot(confusionMatrixSpec(matrix, { labels: classes, title: 'Confusion matrix' }), files.confusion!);
+  await writePlot(trainingCurveSpec(history, { metrics: ['accuracy', 'val_accuracy'], title: 'Training and validation accuracy', yTitle: 'Accuracy' }), files.accuracy);
+  await writePlot(trainingCurveSpec(history, { metrics: ['loss', 'val_loss'], title: 'Training and validation loss', yTitle: 'Loss' }), files.loss);
+  await writePlot(confusionMatrixSpec(matrix, { labels: classes, title: 'Confusion matrix' }), files.confusion);
   let roc: Seed003Result['roc'] = null;
   if (new Set(predicted.labels).size === classes.length) {
     const ovr = rocCurvesOvr(predicted.labels, probabilities);
@@ -149,7 +172,7 @@ export async function runSeed003(partial: Partial<Seed003Options> = {}, hooks: R
       { name: 'micro-average', ...ovr.micro },
       { name: 'macro-average', ...ovr.macro },
     ];
-    await writePlot(rocCurveSpec(curves, { title: 'ROC curves (test set)' }), files.roc!);
+    await writePlot(rocCurveSpec(curves, { title: 'ROC curves (test set)' }), files.roc);
   }
 
   // 9. Sample predictions and 10. Grad-CAM at block_16_depthwise, on 12 random test images.
@@ -164,7 +187,7 @@ export async function runSeed003(partial: Partial<Seed003Options> = {}, hooks: R
   const pickList = [...picks].sort((a, b) => a - b);
   const batch = tf.stack(images) as tf.Tensor4D;
   tf.dispose(images);
-  await writePredictionGrid(files.predictions!, batch, {
+  await writePredictionGrid(files.predictions, batch, {
     trueLabels: pickList.map((i) => predicted.labels[i]!),
     probabilities: pickList.map((i) => probabilities[i]!),
     classes,
@@ -179,14 +202,14 @@ export async function runSeed003(partial: Partial<Seed003Options> = {}, hooks: R
       return overlayHeatmap(image, heat, { alpha: 0.4 });
     })) as tf.Tensor4D,
   );
-  await writeImageGrid(files.gradcam!, overlays, {
+  await writeImageGrid(files.gradcam, overlays, {
     titles: pickList.map((i) => `${classes[predicted.labels[i]!]} → ${classes[predicted.predictions[i]!]}`),
     columns: 4,
     cellSize: 160,
   });
   tf.dispose([batch, heatmaps, overlays]);
 
-  await saveModel(best, files.model!);
+  await saveModel(best, files.model);
   const result: Seed003Result = {
     backend: backend.name,
     data: data.source,
@@ -205,7 +228,7 @@ export async function runSeed003(partial: Partial<Seed003Options> = {}, hooks: R
     files,
     options,
   };
-  await writeFile(files.metrics!, JSON.stringify(result, null, 2) + '\n');
+  await writeFile(files.metrics, JSON.stringify(result, null, 2) + '\n');
   best.dispose();
   return result;
 }

@@ -25,10 +25,10 @@ describe('seed-003 example', () => {
     expect(result.weights).toBe('from scratch');
     expect(result.cache?.hit).toBe(false);
     for (const key of ['samples', 'augmentation', 'accuracy', 'loss', 'confusion', 'roc', 'predictions', 'gradcam']) {
-      expect((await sharp(result.files[key]!).metadata()).format).toBe('png');
+      expect((await sharp(result.files[key as keyof typeof result.files]).metadata()).format).toBe('png');
     }
-    expect(await readFile(result.files['eda']!, 'utf8')).toContain('COVID19');
-    expect(existsSync(join(result.files['checkpoint']!, 'model.json'))).toBe(true);
+    expect(await readFile(result.files.eda, 'utf8')).toContain('COVID19');
+    expect(existsSync(join(result.files.checkpoint, 'model.json'))).toBe(true);
     const again = await runSeed003(options);
     expect(again.cache?.hit).toBe(true);
   });

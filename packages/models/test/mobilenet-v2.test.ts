@@ -69,6 +69,11 @@ describe('createBackbone("mobilenetv2")', () => {
     const cfg = (name: string) => model.getLayer(name).getConfig();
     expect(cfg('Conv1_relu')['maxValue']).toBe(6);
     expect([cfg('bn_Conv1')['epsilon'], cfg('bn_Conv1')['momentum']]).toEqual([1e-3, 0.999]);
+    const fast = createBackbone('mobilenetv2', { inputShape: [32, 32, 3], alpha: 0.35, batchNormMomentum: 0.9 });
+    expect((fast.getLayer('bn_Conv1').getConfig() as Record<string, unknown>)['momentum']).toBe(0.9);
+    expect(() => createBackbone('mobilenetv2', { inputShape: [32, 32, 3], batchNormMomentum: 1 })).toThrowError(
+      expect.objectContaining({ code: 'E_BAD_ARGUMENT' }),
+    );
     expect(cfg('block_1_pad')['padding']).toEqual([[0, 1], [0, 1]]);
     expect(cfg('block_1_depthwise')['padding']).toBe('valid');
     expect(cfg('block_2_depthwise')['padding']).toBe('same');

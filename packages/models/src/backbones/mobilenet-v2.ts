@@ -10,6 +10,8 @@ export interface MobileNetV2Options {
   seed?: number;
   /** Model name; default Keras' `mobilenetv2_{alpha:.2f}_{rows}`, e.g. `mobilenetv2_1.00_224`. */
   name?: string;
+  /** BatchNormalization momentum, default Keras' 0.999 (see `BackboneOptions.batchNormMomentum`). */
+  batchNormMomentum?: number;
 }
 
 /** Smallest input side Keras accepts for MobileNetV2 (`obtain_input_shape(min_size=32)`). */
@@ -103,6 +105,10 @@ export function mobileNetV2(options: MobileNetV2Options = {}): tfl.LayersModel {
     throw new CxrError('E_BAD_ARGUMENT', `mobilenetv2: alpha must be a positive number, got ${String(alpha)}.`);
   }
 
+  const momentum = options.batchNormMomentum ?? 0.999;
+  if (!(momentum >= 0 && momentum < 1)) {
+    throw new CxrError('E_BAD_ARGUMENT', `mobilenetv2: batchNormMomentum must be in [0, 1), got ${String(momentum)}.`);
+  }
   const rng = options.seed === undefined ? null : createRng(options.seed);
   const glorot = () => tfl.initializers.glorotUniform(rng ? { seed: rng.seed() } : {});
   const conv = (x: Sym, filters: number, kernelSize: number, name: string, strides = 1): Sym =>
@@ -110,7 +116,7 @@ export function mobileNetV2(options: MobileNetV2Options = {}): tfl.LayersModel {
       .conv2d({ name, filters, kernelSize, strides, padding: 'same', useBias: false, kernelInitializer: glorot() })
       .apply(x) as Sym;
   const bn = (x: Sym, name: string): Sym =>
-    tfl.layers.batchNormalization({ name, axis: -1, epsilon: 1e-3, momentum: 0.999 }).apply(x) as Sym;
+    tfl.layers.batchNormalization({ name, axis: -1, epsilon: 1e-3, momentum }).apply(x) as Sym;
   const relu6 = (x: Sym, name: string): Sym => tfl.layers.reLU({ name, maxValue: 6 }).apply(x) as Sym;
 
   const invertedResBlock = (inputs: Sym, filters: number, stride: number, expansion: number, blockId: number): Sym => {

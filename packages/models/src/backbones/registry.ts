@@ -13,6 +13,12 @@ export interface BackboneOptions {
   name?: string;
   /** Width multiplier (MobileNet / MobileNetV2 only). */
   alpha?: number;
+  /**
+   * BatchNormalization moving-average momentum (default: Keras', 0.999). Keras' value suits
+   * fine-tuning pretrained weights; training from scratch on a few hundred steps wants a faster
+   * average such as PyTorch's 0.9, or inference sees statistics that never caught up.
+   */
+  batchNormMomentum?: number;
 }
 
 /** One entry of the backbone registry (issue 6 adds more: mobilenet, resnet50, vgg16, densenet201, efficientnetb0/b7). */
