@@ -72,7 +72,11 @@ export function toEpochSource(data: DataInput, options: SourceOptions): EpochSou
 }
 
 /** Check a batch before it reaches the model; a wrong one is a coded error, not a tfjs stack trace. */
-export function checkBatch(batch: BatchLike, where: string): number {
+/**
+ * Validate one batch, and its images against the model's input shape when a model is given, so
+ * a grayscale image fed to an RGB model (or a wrong size) fails with a message saying what to do.
+ */
+export function checkBatch(batch: BatchLike, where: string, model?: { inputs: { shape: (number | null)[] }[] }): number {
   const { images, labels } = batch ?? ({} as BatchLike);
   if (!images || !labels || images.rank !== 4 || (labels.rank !== 1 && labels.rank !== 2)) {
     throw new CxrError(
@@ -83,6 +87,18 @@ export function checkBatch(batch: BatchLike, where: string): number {
   const n = images.shape[0];
   if (labels.shape[0] !== n) {
     throw new CxrError('E_SHAPE_MISMATCH', `${where}: ${n} images but ${labels.shape[0]} labels in one batch.`);
+  }
+  const expected = model?.inputs[0]?.shape;
+  if (expected && expected.length === 4 && expected.slice(1).some((d, i) => d !== null && d !== images.shape[i + 1])) {
+    const [, h, w, c] = expected;
+    const hint =
+      c !== images.shape[3]
+        ? ` The model takes ${c} channel(s): convert with toChannels(image, ${c}) from @cxr/preprocess or load with { channels: ${c} }.`
+        : ' Resize the images to the model input (imageSize option of the loader, or resizeTo from @cxr/preprocess).';
+    throw new CxrError(
+      'E_SHAPE_MISMATCH',
+      `${where}: the model takes images [${h}, ${w}, ${c}] but the batch has [${images.shape.slice(1).join(', ')}].${hint}`,
+    );
   }
   return n;
 }

@@ -197,7 +197,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
         let images: tf.Tensor4D | undefined;
         try {
           signal?.throwIfAborted();
-          const size = checkBatch(batch, 'fit');
+          const size = checkBatch(batch, 'fit', model);
           dropout.reseed(dropoutRng);
           images = augmentImages(options.augment, batch.images, deriveSeed(augmentSeed, SeedStream.augment, steps), 'fit');
           const step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc);

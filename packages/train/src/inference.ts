@@ -18,7 +18,7 @@ export async function forEachInference<T>(
   for await (const batch of batches) {
     try {
       progress.signal?.throwIfAborted();
-      const size = checkBatch(batch, progress.phase);
+      const size = checkBatch(batch, progress.phase, model);
       const outputs = tf.tidy(() => model.apply(batch.images, { training: false }) as tf.Tensor);
       try {
         results.push(await perBatch(outputs, batch, size));

@@ -180,3 +180,32 @@ describe('multi-class training (lungClassifier, categorical cross-entropy)', () 
     model.dispose();
   });
 });
+
+describe('images that do not fit the model input', () => {
+  const batches = (shape: [number, number, number, number]): BatchLike[] => [
+    { images: tf.zeros(shape) as tf.Tensor4D, labels: tf.tensor1d([0, 1], 'int32') },
+  ];
+
+  it('grayscale images into an RGB model: a coded error that says how to convert', async () => {
+    const model = lungClassifier({ inputShape: [20, 20, 3], numClasses: 3, seed: 1 });
+    const before = tf.memory().numTensors;
+    for (const run of [
+      () => fit(model, batches([2, 20, 20, 1]), { epochs: 1, loss: 'categoricalCrossentropy' }),
+      () => predict(model, batches([2, 20, 20, 1])),
+      () => evaluate(model, batches([2, 20, 20, 1]), { loss: 'categoricalCrossentropy' }),
+    ]) {
+      await expect(run()).rejects.toMatchObject({ code: 'E_SHAPE_MISMATCH', message: expect.stringContaining('toChannels') });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('images of another size: a coded error that says to resize', async () => {
+    const model = lungClassifier({ inputShape: [20, 20, 1], numClasses: 3, seed: 1 });
+    await expect(predict(model, batches([2, 24, 20, 1]))).rejects.toMatchObject({
+      code: 'E_SHAPE_MISMATCH',
+      message: expect.stringContaining('[20, 20, 1] but the batch has [24, 20, 1]'),
+    });
+    model.dispose();
+  });
+});
