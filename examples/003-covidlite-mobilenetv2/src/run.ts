@@ -203,9 +203,9 @@ export async function runSeed003(partial: Partial<Seed003Options> = {}, hooks: R
     })) as tf.Tensor4D,
   );
   await writeImageGrid(files.gradcam, overlays, {
+    cellSize: 200,
     titles: pickList.map((i) => `${classes[predicted.labels[i]!]} → ${classes[predicted.predictions[i]!]}`),
     columns: 4,
-    cellSize: 160,
   });
   tf.dispose([batch, heatmaps, overlays]);
 
