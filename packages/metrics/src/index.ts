@@ -26,3 +26,12 @@ export {
 } from './report';
 export { rocCurvesOvr, type OvrRocCurves } from './roc-ovr';
 export { rocCurve, rocAucScore, auc, type RocCurve, type RocCurveOptions, type RocAucOptions, type RocAucAverage } from './roc';
+export {
+  topLosses,
+  formatTopLosses,
+  mostConfused,
+  type TopLossRow,
+  type TopLossesOptions,
+  type FormatTopLossesOptions,
+  type MostConfusedOptions,
+} from './interpretation';

@@ -23,3 +23,6 @@ export type { WhiteBalanceOptions } from './white-balance.js';
 export { clahe } from './clahe.js';
 export type { ClaheOptions } from './clahe.js';
 export { equalizeHist } from './equalize-hist.js';
+export { IMAGENET_STATS, normalizeImagenet, denormalize } from './imagenet.js';
+export { resizeFastai } from './resize-fastai.js';
+export type { ResizeFastaiOptions } from './resize-fastai.js';

@@ -7,3 +7,5 @@ export { writePredictionGrid, PREDICTION_COLORS } from './node/prediction-grid.j
 export type { PredictionGridOptions, ClassLabel } from './node/prediction-grid.js';
 export { writeAugmentationPreview } from './node/augmentation-preview.js';
 export type { AugmentationPreviewOptions } from './node/augmentation-preview.js';
+export { writeTopLossesGrid } from './node/top-losses-grid.js';
+export type { TopLossesGridOptions, TopLossGridRow } from './node/top-losses-grid.js';
