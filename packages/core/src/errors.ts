@@ -20,6 +20,18 @@ export const CXR_ERROR_CODES = [
   'E_MODEL_LOAD',
   /** A metric with no value for valid inputs, e.g. ROC AUC when y_true holds only one class (@cxr/metrics). */
   'E_UNDEFINED_METRIC',
+  /** A metadata CSV has no row left after a filter / class mapping (@cxr/data metadataDataset); the message names the step. */
+  'E_NO_ROWS',
+  /** A metadata CSV lacks a column the call needs; the message lists the missing and the existing columns. */
+  'E_MISSING_COLUMN',
+  /** A CSV row that does not fit the header (too many / too few fields, text in an unnamed column); reported. */
+  'E_MALFORMED_ROW',
+  /** The same image file named by more than one CSV row; reported (kept once, or dropped when the labels disagree). */
+  'E_DUPLICATE_FILE',
+  /** A row without a group (patient) id; reported, and such a row is its own group in groupSplit. */
+  'E_MISSING_GROUP',
+  /** A row whose label value fits more than one class of a class map; reported and dropped. */
+  'E_AMBIGUOUS_LABEL',
 ] as const;
 
 export type CxrErrorCode = (typeof CXR_ERROR_CODES)[number];

@@ -31,3 +31,7 @@ export { encodeNpy, decodeNpy } from './npy.js';
 export type { NpyArray, NpyData, NpyDtype, NpyWritable } from './npy.js';
 export { trainTestSplit } from './train-test-split.js';
 export type { TrainTestSplitOptions, TrainTestSplit } from './train-test-split.js';
+
+// Patient-level (group) split.
+export { groupSplit } from './group-split.js';
+export type { GroupSplitOptions, GroupSplit, GroupId } from './group-split.js';

@@ -12,6 +12,10 @@ export interface TrainContext {
   readonly history: History;
   /** The `epochs` the run was asked for. */
   readonly epochs: number;
+  /** The epoch the run started at (`FitOptions.initialEpoch`, default 0). */
+  readonly initialEpoch?: number;
+  /** Batches per epoch when the data says (a SampleDataset, an array, an iterable with a numeric `size`). */
+  readonly batchesPerEpoch?: number | undefined;
   /** Ask the loop to stop after the current epoch (EarlyStopping, a UI "stop" button, …). */
   stop(): void;
 }
@@ -24,6 +28,8 @@ export interface TrainContext {
 export interface Callback {
   onTrainBegin?(ctx: TrainContext): Awaitable<void>;
   onEpochBegin?(epoch: number, ctx: TrainContext): Awaitable<void>;
+  /** Before each training step (after the batch is checked), e.g. to set the learning rate per batch (one-cycle, lr finder). */
+  onBatchBegin?(batch: number, ctx: TrainContext): Awaitable<void>;
   onBatchEnd?(batch: number, logs: BatchLogs, ctx: TrainContext): Awaitable<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainContext): Awaitable<void | boolean>;
   /** After the last epoch or an early stop; not called when training fails or is aborted. */

@@ -8,6 +8,7 @@ import { resolveLoss, type LossFn, type LossSpec } from './losses/loss.js';
 import { StreamingAuc } from './metrics/auc.js';
 import { batchStatTensors, readBatchStats, statTensorList } from './metrics/batch-stats.js';
 import { resolveMetrics, type MetricName } from './metrics/metrics.js';
+import { StreamingPrecisionRecall } from './metrics/precision-recall.js';
 
 export interface EvaluateOptions {
   /** Default 'bceWithLogits'. A custom loss must return the batch mean. */
@@ -35,6 +36,10 @@ export interface EvaluateResult {
   accuracy: number;
   /** ROC AUC as `tf.keras.metrics.AUC()` (200 thresholds, one-hot labels flattened), when the metrics include 'auc'. */
   auc?: number;
+  /** Class-1 precision over all samples, when the metrics include 'precision'. */
+  precision?: number;
+  /** Class-1 recall over all samples, when the metrics include 'recall'. */
+  recall?: number;
   samples: number;
 }
 
@@ -45,6 +50,9 @@ export interface EvaluateSetup {
   fromLogits: boolean;
   /** null: no AUC. A fresh accumulator is used per call. */
   aucThresholds: number | null;
+  /** Track class-1 precision / recall (which of them are reported). */
+  precision?: boolean;
+  recall?: boolean;
 }
 
 /** @internal The loop shared by `evaluate` and `fit`'s validation. */
@@ -55,16 +63,18 @@ export async function evaluateBatches(
   progress: { phase: string; total: number | undefined; onProgress?: OnProgress | undefined; signal?: AbortSignal | undefined },
 ): Promise<EvaluateResult> {
   const auc = setup.aucThresholds === null ? null : new StreamingAuc(setup.aucThresholds);
+  const pr = setup.precision || setup.recall ? new StreamingPrecisionRecall() : null;
   const parts = await forEachInference(
     model,
     batches,
     async (outputs, batch, size) => {
       const loss = tf.tidy(() => setup.lossFn(batch.labels, outputs));
-      const stats = batchStatTensors(batch.labels, outputs, setup.threshold, auc, setup.fromLogits);
+      const stats = batchStatTensors(batch.labels, outputs, setup.threshold, auc, setup.fromLogits, pr !== null);
       try {
         const [l, s] = await Promise.all([loss.data(), readBatchStats(stats)]);
         if (s.invalid > 0) throw unknownClassError(progress.phase, s.invalid, outputs.shape);
         if (auc && s.counts) auc.add(s.counts);
+        if (pr && s.pr) pr.add(s.pr);
         return { loss: (l[0] as number) * size, correct: s.correct, size };
       } finally {
         tf.dispose([loss, ...statTensorList(stats)]);
@@ -80,6 +90,8 @@ export async function evaluateBatches(
     loss: parts.reduce((s, p) => s + p.loss, 0) / samples,
     accuracy: parts.reduce((s, p) => s + p.correct, 0) / samples,
     ...(auc ? { auc: auc.result() } : {}),
+    ...(pr && setup.precision ? { precision: pr.precision() } : {}),
+    ...(pr && setup.recall ? { recall: pr.recall() } : {}),
     samples,
   };
 }
@@ -108,6 +120,8 @@ export async function evaluate(
       threshold: options.threshold ?? 0.5,
       fromLogits: options.fromLogits ?? false,
       aucThresholds: metrics.auc ? (options.aucThresholds ?? 200) : null,
+      precision: metrics.precision,
+      recall: metrics.recall,
     },
     { phase: 'evaluate', total: source.batchesPerEpoch, onProgress: options.onProgress, signal: options.signal },
   );

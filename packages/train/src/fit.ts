@@ -11,6 +11,7 @@ import { resolveLoss, type LossFn, type LossSpec } from './losses/loss.js';
 import { StreamingAuc } from './metrics/auc.js';
 import { batchStatTensors, readBatchStats, statTensorList, type BatchStatTensors } from './metrics/batch-stats.js';
 import { resolveMetrics, type MetricName } from './metrics/metrics.js';
+import { StreamingPrecisionRecall } from './metrics/precision-recall.js';
 import { resolveOptimizer, type OptimizerSpec } from './optimizer.js';
 import { deriveSeed, randomSeed, SeedStream } from './seeds.js';
 
@@ -67,6 +68,7 @@ interface StepResult {
   correct: number;
   invalid: number;
   counts?: ArrayLike<number>;
+  pr?: ArrayLike<number>;
   finite: boolean;
 }
 
@@ -89,7 +91,7 @@ async function trainStep(
   const { value, grads } = tf.variableGrads(() => {
     const outputs = model.apply(images, { training: true }) as tf.Tensor;
     outputsShape = outputs.shape;
-    const s = batchStatTensors(batch.labels, outputs, setup.threshold, auc, setup.fromLogits);
+    const s = batchStatTensors(batch.labels, outputs, setup.threshold, auc, setup.fromLogits, !!(setup.precision || setup.recall));
     stats = s;
     statTensorList(s).forEach((t) => tf.keep(t));
     return lossFn(batch.labels, outputs);
@@ -102,7 +104,7 @@ async function trainStep(
     if (s.invalid > 0) throw unknownClassError('fit', s.invalid, outputsShape);
     const finite = Number.isFinite(loss) && Number.isFinite(g[0]);
     if (finite) optimizer.applyGradients(grads);
-    return { loss, correct: s.correct, invalid: s.invalid, ...(s.counts ? { counts: s.counts } : {}), finite };
+    return { loss, correct: s.correct, invalid: s.invalid, ...(s.counts ? { counts: s.counts } : {}), ...(s.pr ? { pr: s.pr } : {}), finite };
   } finally {
     tf.dispose([value, gradSum, ...statTensorList(stats), ...Object.values(grads)]);
   }
@@ -167,8 +169,11 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
     threshold,
     fromLogits: options.fromLogits ?? false,
     aucThresholds: metrics.auc ? (options.aucThresholds ?? 200) : null,
+    precision: metrics.precision,
+    recall: metrics.recall,
   };
   const trainAuc = setup.aucThresholds === null ? null : new StreamingAuc(setup.aucThresholds);
+  const trainPr = metrics.precision || metrics.recall ? new StreamingPrecisionRecall() : null;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   if (variables.length === 0) {
     throw new CxrError('E_BAD_ARGUMENT', 'fit: the model has no trainable weights (all layers frozen?).');
@@ -177,7 +182,15 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
   const callbacks: Callback[] = [...(options.callbacks ?? []), ...(options.onEpochEnd ? [{ onEpochEnd: options.onEpochEnd }] : [])];
   const history = createHistory(seed);
   let stopRequested = false;
-  const ctx: TrainContext = { model, optimizer, history, epochs, stop: () => void (stopRequested = true) };
+  const ctx: TrainContext = {
+    model,
+    optimizer,
+    history,
+    epochs,
+    initialEpoch,
+    batchesPerEpoch: train.batchesPerEpoch,
+    stop: () => void (stopRequested = true),
+  };
   const dropout = new DropoutSeeder(model);
 
   try {
@@ -192,12 +205,14 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
       let correct = 0;
       const augmentSeed = deriveSeed(seed, SeedStream.augment, epoch);
       trainAuc?.reset();
+      trainPr?.reset();
       const started = now();
       for await (const batch of train.batches(epoch)) {
         let images: tf.Tensor4D | undefined;
         try {
           signal?.throwIfAborted();
           const size = checkBatch(batch, 'fit', model);
+          for (const cb of callbacks) await cb.onBatchBegin?.(steps, ctx);
           dropout.reseed(dropoutRng);
           images = augmentImages(options.augment, batch.images, deriveSeed(augmentSeed, SeedStream.augment, steps), 'fit');
           const step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc);
@@ -214,6 +229,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
           lossSum += step.loss;
           correct += step.correct;
           if (trainAuc && step.counts) trainAuc.add(step.counts);
+          if (trainPr && step.pr) trainPr.add(step.pr);
           onProgress?.({
             phase: 'train',
             current: steps,
@@ -238,6 +254,8 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
       const logs: EpochLogs = { loss: lossSum / steps, accuracy: correct / seen };
       if (metrics.categoricalAccuracy) logs['categorical_accuracy'] = logs.accuracy;
       if (trainAuc) logs['auc'] = trainAuc.result();
+      if (trainPr && metrics.precision) logs['precision'] = trainPr.precision();
+      if (trainPr && metrics.recall) logs['recall'] = trainPr.recall();
       if (validation) {
         signal?.throwIfAborted();
         const val = await evaluateBatches(model, validation.batches(epoch), setup, {
@@ -250,6 +268,8 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
         logs['val_accuracy'] = val.accuracy;
         if (metrics.categoricalAccuracy) logs['val_categorical_accuracy'] = val.accuracy;
         if (val.auc !== undefined) logs['val_auc'] = val.auc;
+        if (val.precision !== undefined) logs['val_precision'] = val.precision;
+        if (val.recall !== undefined) logs['val_recall'] = val.recall;
       }
       recordEpoch(history, epoch, logs, seconds, seen);
       for (const cb of callbacks) {

@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { CxrError } from '@cxr/core';
 import { MOBILENET_V2_MIN_SIDE, mobileNetV2 } from './mobilenet-v2.js';
 import type { PreprocessMode } from './preprocess.js';
+import { RESNET50_MIN_SIDE, resNet50 } from './resnet50.js';
 
 /** Options every backbone understands; a backbone may take more (e.g. MobileNetV2's `alpha`). */
 export interface BackboneOptions {
@@ -14,7 +15,8 @@ export interface BackboneOptions {
   /** Width multiplier (MobileNet / MobileNetV2 only). */
   alpha?: number;
   /**
-   * BatchNormalization moving-average momentum (default: Keras', 0.999). Keras' value suits
+   * BatchNormalization moving-average momentum (default: the Keras application's: 0.999 for
+   * MobileNetV2, the layer default 0.99 for ResNet50). Keras' value suits
    * fine-tuning pretrained weights; training from scratch on a few hundred steps wants a faster
    * average such as PyTorch's 0.9, or inference sees statistics that never caught up.
    */
@@ -56,6 +58,17 @@ registerBackbone({
   kerasParams: 2_257_984,
   lastConvLayer: 'Conv_1',
   create: (options) => mobileNetV2(options),
+});
+
+registerBackbone({
+  name: 'resnet50',
+  keras: 'ResNet50',
+  defaultInputShape: [224, 224, 3],
+  minInputSide: RESNET50_MIN_SIDE,
+  preprocess: 'caffe',
+  kerasParams: 23_587_712,
+  lastConvLayer: 'conv5_block3_out',
+  create: (options) => resNet50(options),
 });
 
 /** Registered backbone names, sorted. */

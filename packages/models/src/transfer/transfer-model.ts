@@ -3,6 +3,7 @@ import { CxrError } from '@cxr/core';
 import { createBackbone, type BackboneOptions } from '../backbones/registry.js';
 import { freeze as freezeLayers, type FreezeOptions, type LayerSelector } from '../freeze.js';
 import type { HeadBuilder } from './covid-lite-head.js';
+import { markBody } from './body.js';
 
 export interface TransferModelOptions {
   /** A backbone model (e.g. from `createBackbone`) or a registry name. */
@@ -40,5 +41,7 @@ export function transferModel(options: TransferModelOptions): tfl.LayersModel {
   if (f === true) freezeLayers(backbone, undefined, options.freezeOptions);
   else if (f !== false) freezeLayers(backbone, f, options.freezeOptions);
   const output = options.head(backbone.outputs[0] as tfl.SymbolicTensor);
-  return tfl.model({ inputs: backbone.inputs, outputs: output, name: options.name ?? `${backbone.name}_transfer` });
+  const model = tfl.model({ inputs: backbone.inputs, outputs: output, name: options.name ?? `${backbone.name}_transfer` });
+  markBody(model, backbone.layers); // for freezeBody (fastai's freeze)
+  return model;
 }

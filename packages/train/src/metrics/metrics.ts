@@ -7,24 +7,37 @@ import { targetsLike, type Labels } from '../labels.js';
  * Metrics computed while training and evaluating. `loss` and `accuracy` are always logged
  * (accuracy is the arg-max `categorical_accuracy` for several outputs); `'categoricalAccuracy'`
  * also logs it under Keras' name `categorical_accuracy`; `'auc'` logs `auc` / `val_auc` as
- * `tf.keras.metrics.AUC()` defines it.
+ * `tf.keras.metrics.AUC()` defines it; `'precision'` / `'recall'` log `precision` / `val_precision`,
+ * `recall` / `val_recall` of class 1 (streaming over the epoch, see `StreamingPrecisionRecall`).
  */
-export type MetricName = 'accuracy' | 'categoricalAccuracy' | 'auc';
+export type MetricName = 'accuracy' | 'categoricalAccuracy' | 'auc' | 'precision' | 'recall';
+
+const METRIC_NAMES: readonly string[] = ['accuracy', 'categoricalAccuracy', 'auc', 'precision', 'recall'];
 
 export interface ResolvedMetrics {
   auc: boolean;
   categoricalAccuracy: boolean;
+  precision: boolean;
+  recall: boolean;
 }
 
 /** Default per loss: `['accuracy', 'auc']` for categorical cross-entropy (the seed-004 article), `['accuracy']` otherwise. */
 export function resolveMetrics(metrics: readonly MetricName[] | undefined, loss: LossSpec | undefined): ResolvedMetrics {
   const names = metrics ?? (loss === 'categoricalCrossentropy' ? ['accuracy', 'auc'] : ['accuracy']);
   for (const name of names) {
-    if (name !== 'accuracy' && name !== 'categoricalAccuracy' && name !== 'auc') {
-      throw new CxrError('E_BAD_ARGUMENT', `Unknown metric "${String(name)}". Use 'accuracy', 'categoricalAccuracy' or 'auc'.`);
+    if (!METRIC_NAMES.includes(name)) {
+      throw new CxrError(
+        'E_BAD_ARGUMENT',
+        `Unknown metric "${String(name)}". Use 'accuracy', 'categoricalAccuracy', 'auc', 'precision' or 'recall'.`,
+      );
     }
   }
-  return { auc: names.includes('auc'), categoricalAccuracy: names.includes('categoricalAccuracy') };
+  return {
+    auc: names.includes('auc'),
+    categoricalAccuracy: names.includes('categoricalAccuracy'),
+    precision: names.includes('precision'),
+    recall: names.includes('recall'),
+  };
 }
 
 /**
