@@ -34,8 +34,8 @@ export const ARTICLE_DEFAULTS: Seed001Options = {
   phantomPerClass: 40,
 };
 
-/** `--quick`: 64 px, 1 + 2 epochs, 20-step lr finder, small phantom set. */
-export const QUICK: Partial<Seed001Options> = { imageSize: 64, freezeEpochs: 1, epochs: 2, lrFindIterations: 20, phantomPerClass: 24 };
+/** `--quick`: 32 px, 1 + 2 epochs, 12-step lr finder, small phantom set (ResNet50 is heavy on a CPU). */
+export const QUICK: Partial<Seed001Options> = { imageSize: 32, freezeEpochs: 1, epochs: 2, lrFindIterations: 12, phantomPerClass: 24 };
 
 export const USAGE = `Usage: pnpm --filter @cxr/example-001-fastai-metadata-resnet50 start [options]
 
@@ -53,7 +53,7 @@ fine_tune (one-cycle) → confusion matrix, top losses, leakage report.
   --lr-find-iters N    (default 100)
   --seed N             (default 0)
   --backend NAME       auto | tensorflow | webgpu | wasm | cpu
-  --quick              64 px, 1 + 2 epochs, 20 lr-finder steps (explicit flags still win)
+  --quick              32 px, 1 + 2 epochs, 12 lr-finder steps (explicit flags still win)
   --out DIR            output folder (default out)
   -h, --help           this text`;
 

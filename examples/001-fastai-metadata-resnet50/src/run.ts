@@ -140,18 +140,19 @@ export async function runSeed001(partial: Partial<Seed001Options> = {}, hooks: R
   await writeFile(files.topLossesTable, formatTopLosses(losses) + '\n');
   await writePlot(confusionMatrixSpec(matrix, { labels: classes, title: 'Confusion matrix (validation, by patient)' }), files.confusion);
   await writePlot(trainingCurveSpec(tuned.unfrozen, { metrics: ['loss', 'val_loss'], title: 'Loss after unfreezing', yTitle: 'Loss' }), files.loss);
-  const picked: tf.Tensor3D[] = [];
+  // plot_top_losses: the images in loss order, largest first.
+  const wanted = new Set(losses.map((row) => row.index));
+  const byIndex = new Map<number, tf.Tensor3D>();
   let index = 0;
-  const wanted = new Map(losses.map((row, i) => [row.index, i]));
   for await (const sample of valid) {
-    if (wanted.has(index++)) picked.push(tf.tidy(() => tf.clipByValue(denormalize(sample.image), 0, 1) as tf.Tensor3D));
+    if (wanted.has(index)) byIndex.set(index, tf.tidy(() => tf.clipByValue(denormalize(sample.image), 0, 1) as tf.Tensor3D));
+    index++;
     sample.image.dispose();
   }
-  if (picked.length) {
-    const order = [...wanted.keys()].sort((a, b) => a - b);
-    const grid = tf.stack(picked) as tf.Tensor4D;
-    await writeTopLossesGrid(files.topLosses, grid, order.map((i) => losses[wanted.get(i)!]!), { classes, columns: 3, cellSize: 160 });
-    tf.dispose([grid, ...picked]);
+  if (byIndex.size) {
+    const grid = tf.stack(losses.map((row) => byIndex.get(row.index)!)) as tf.Tensor4D;
+    await writeTopLossesGrid(files.topLosses, grid, losses, { classes, columns: 3, cellSize: 240 });
+    tf.dispose([grid, ...byIndex.values()]);
   }
   await saveModel(model, files.model);
 
