@@ -220,3 +220,18 @@ describe('precision / recall', () => {
     soft.dispose();
   });
 });
+
+describe('lrFind and fineTune leave no tensors behind', () => {
+  it('with optimizers they create themselves', async () => {
+    const m = model(2);
+    // One warm-up call so lazily created kernels' constants are not counted.
+    await lrFind(m, toy(16, 4), { numIt: 8, loss: 'categoricalCrossentropy', seed: 1, stopDiv: false });
+    const before = tf.memory().numTensors;
+    for (let run = 0; run < 3; run++) {
+      await lrFind(m, toy(16, 4), { numIt: 8, loss: 'categoricalCrossentropy', seed: run, stopDiv: false });
+      await fineTune(m, toy(16, 4), { epochs: 1, freezeEpochs: 1, loss: 'categoricalCrossentropy', seed: run });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+});
