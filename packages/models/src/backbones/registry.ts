@@ -3,6 +3,10 @@ import { CxrError } from '@cxr/core';
 import { MOBILENET_V2_MIN_SIDE, mobileNetV2 } from './mobilenet-v2.js';
 import type { PreprocessMode } from './preprocess.js';
 import { RESNET50_MIN_SIDE, resNet50 } from './resnet50.js';
+import { VGG16_SPEC } from './vgg16.js';
+import { MOBILENET_SPEC } from './mobilenet.js';
+import { EFFICIENTNETB0_SPEC, EFFICIENTNETB7_SPEC } from './efficientnet.js';
+import { DENSENET121_SPEC, DENSENET201_SPEC } from './densenet.js';
 
 /** Options every backbone understands; a backbone may take more (e.g. MobileNetV2's `alpha`). */
 export interface BackboneOptions {
@@ -70,6 +74,14 @@ registerBackbone({
   lastConvLayer: 'conv5_block3_out',
   create: (options) => resNet50(options),
 });
+
+// The issue-6 zoo; each file exports its spec (type-only imports back here, so no import cycle at run time).
+registerBackbone(VGG16_SPEC);
+registerBackbone(MOBILENET_SPEC);
+registerBackbone(EFFICIENTNETB0_SPEC);
+registerBackbone(EFFICIENTNETB7_SPEC);
+registerBackbone(DENSENET201_SPEC);
+registerBackbone(DENSENET121_SPEC);
 
 /** Registered backbone names, sorted. */
 export function listBackbones(): string[] {

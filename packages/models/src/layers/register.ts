@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdaptiveAveragePooling2D } from './adaptive-average-pooling.js';
+import { KerasNormalization } from './keras-normalization.js';
 
 /**
  * Make cxr's custom layers known to tfjs deserialisation, so a saved model that uses them
@@ -8,4 +9,5 @@ import { AdaptiveAveragePooling2D } from './adaptive-average-pooling.js';
  */
 export function registerCustomLayers(): void {
   tf.serialization.registerClass(AdaptiveAveragePooling2D);
+  tf.serialization.registerClass(KerasNormalization);
 }
