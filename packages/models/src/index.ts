@@ -54,3 +54,5 @@ export { KerasNormalization, kerasNormalization, registerKerasNormalization } fr
 export type { KerasNormalizationArgs } from './layers/keras-normalization.js';
 export { denseNet201, denseNet121, denseNet, DENSENET_MIN_SIDE, DENSENET_BLOCKS, DENSENET201_SPEC, DENSENET121_SPEC } from './backbones/densenet.js';
 export type { DenseNetOptions } from './backbones/densenet.js';
+export { probabilityEnsemble, denseEnsemble, defaultFeatureLayer, averageEnsemble, votingEnsemble, checkMembers } from './ensemble/index.js';
+export type { ProbabilityEnsembleOptions, DenseEnsembleOptions, VotingEnsemble, MemberInfo } from './ensemble/index.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError, type OnProgress } from '@cxr/core';
 import type { Callback, TrainContext } from './callbacks.js';
+import { outputClasses, resolveClassWeights, sampleWeightsFor, type ClassWeightSpec } from './class-weight.js';
 import { checkBatch, disposeBatch, toEpochSource, type BatchLike, type DataInput } from './data-source.js';
 import { DropoutSeeder } from './dropout-seeds.js';
 import { evaluateBatches, type EvaluateSetup } from './evaluate.js';
@@ -32,6 +33,16 @@ export interface FitOptions {
   loss?: LossSpec;
   /** `pos_weight` of BCE-with-logits (default 1). */
   posWeight?: number;
+  /** Keras `label_smoothing` for the named losses: y·(1 − ε) + ε/K (categorical), y·(1 − ε) + ε/2 (BCE). Default 0. */
+  labelSmoothing?: number;
+  /**
+   * Keras `class_weight`: `{ classIndex: weight }` (absent classes weigh 1), `'balanced'`
+   * (sklearn n / (n_classes · count_c)) or `'maxOverCount'` (the seed-002 article's max / count),
+   * the counts taken from the training labels (`SampleDataset.labels()`, else one pass). Applied
+   * as per-sample weights to the training loss only, Σ wᵢ·ℓᵢ / n per batch (Keras); validation
+   * loss is unweighted, as Keras'. A class index the model does not have is `E_BAD_ARGUMENT`.
+   */
+  classWeight?: ClassWeightSpec;
   /** Categorical cross-entropy (and AUC, predictions) on logits rather than softmax probabilities. Default false, as Keras. */
   fromLogits?: boolean;
   /**
@@ -85,6 +96,7 @@ async function trainStep(
   batch: BatchLike,
   setup: EvaluateSetup,
   auc: StreamingAuc | null,
+  classWeights: tf.Tensor1D | null,
 ): Promise<StepResult> {
   let stats: BatchStatTensors | undefined;
   let outputsShape: number[] = [];
@@ -94,7 +106,8 @@ async function trainStep(
     const s = batchStatTensors(batch.labels, outputs, setup.threshold, auc, setup.fromLogits, !!(setup.precision || setup.recall));
     stats = s;
     statTensorList(s).forEach((t) => tf.keep(t));
-    return lossFn(batch.labels, outputs);
+    if (!classWeights) return lossFn(batch.labels, outputs);
+    return lossFn(batch.labels, outputs, sampleWeightsFor(batch.labels, classWeights));
   }, variables);
   // Σ of all gradients is finite iff every gradient is (barring float overflow, itself a divergence).
   const gradSum = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
@@ -162,7 +175,13 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
   const lossFn = resolveLoss(options.loss, {
     ...(options.posWeight !== undefined ? { posWeight: options.posWeight } : {}),
     ...(options.fromLogits !== undefined ? { fromLogits: options.fromLogits } : {}),
+    ...(options.labelSmoothing !== undefined ? { labelSmoothing: options.labelSmoothing } : {}),
   });
+  const classWeightTable = await resolveClassWeights(
+    options.classWeight,
+    trainData,
+    outputClasses((model.outputs[0]?.shape ?? []) as (number | null)[]),
+  );
   const metrics = resolveMetrics(options.metrics, options.loss);
   const setup: EvaluateSetup = {
     lossFn,
@@ -179,6 +198,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
     throw new CxrError('E_BAD_ARGUMENT', 'fit: the model has no trainable weights (all layers frozen?).');
   }
   const { optimizer, owned } = resolveOptimizer(options.optimizer, options.learningRate ?? 0.01);
+  const classWeights = classWeightTable ? tf.tensor1d(classWeightTable, 'float32') : null;
   const callbacks: Callback[] = [...(options.callbacks ?? []), ...(options.onEpochEnd ? [{ onEpochEnd: options.onEpochEnd }] : [])];
   const history = createHistory(seed);
   let stopRequested = false;
@@ -215,7 +235,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
           for (const cb of callbacks) await cb.onBatchBegin?.(steps, ctx);
           dropout.reseed(dropoutRng);
           images = augmentImages(options.augment, batch.images, deriveSeed(augmentSeed, SeedStream.augment, steps), 'fit');
-          const step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc);
+          const step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc, classWeights);
           if (!step.finite) {
             throw new CxrError(
               'E_NOT_FINITE',
@@ -290,6 +310,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
     throw error;
   } finally {
     dropout.restore();
+    classWeights?.dispose();
     if (owned) optimizer.dispose();
   }
 }
