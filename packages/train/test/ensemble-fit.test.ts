@@ -74,3 +74,64 @@ describe('ensembles trained with fit (fixed seeds)', () => {
     expect(tf.memory().numTensors - before).toBe(added);
   });
 });
+
+describe('ensembles on the phantom set (fixed seeds)', () => {
+  it('both trainable ensembles match or beat their best member on phantom chest X-rays', async () => {
+    const { phantomDataset } = await import('@cxr/data');
+    const SIZE = 24;
+    const load = async (split: string, perClass: number) => {
+      const images: number[] = [];
+      const labels: number[] = [];
+      for await (const s of phantomDataset({ imageSize: SIZE, channels: 1, perClass, seed: 4, split })) {
+        images.push(...s.image.dataSync());
+        labels.push(s.label);
+        s.image.dispose();
+      }
+      // interleave classes so every batch holds both
+      const order = labels.map((_, i) => i).sort((a, b) => (a % perClass) - (b % perClass) || a - b);
+      return {
+        images: order.flatMap((i) => images.slice(i * SIZE * SIZE, (i + 1) * SIZE * SIZE)),
+        labels: order.map((i) => labels[i]!),
+      };
+    };
+    const train = await load('train', 40);
+    const test = await load('test', 20);
+    const batches = (t: { images: number[]; labels: number[] }) => ({
+      *[Symbol.iterator]() {
+        for (let s = 0; s < t.labels.length; s += 16) {
+          const l = t.labels.slice(s, s + 16);
+          yield { images: tf.tensor4d(t.images.slice(s * SIZE * SIZE, (s + l.length) * SIZE * SIZE), [l.length, SIZE, SIZE, 1]), labels: tf.tensor1d(l, 'int32') as tf.Tensor1D };
+        }
+      },
+    });
+    const convMember = (name: string, seed: number): tfl.LayersModel => {
+      const input = tfl.input({ shape: [SIZE, SIZE, 1] });
+      let x = tfl.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }).apply(input) as tfl.SymbolicTensor;
+      x = tfl.layers.maxPooling2d({ poolSize: 2 }).apply(x) as tfl.SymbolicTensor;
+      x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
+      x = tfl.layers.dense({ units: 8, activation: 'relu', name: 'dense_head', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }).apply(x) as tfl.SymbolicTensor;
+      const out = tfl.layers.dense({ units: 2, activation: 'softmax', name: 'predictions_head', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 2 }) }).apply(x) as tfl.SymbolicTensor;
+      return tfl.model({ inputs: input, outputs: out, name });
+    };
+    const acc = (model: tfl.LayersModel) =>
+      tf.tidy(() => {
+        const pred = tf.argMax(model.predict(tf.tensor4d(test.images, [test.labels.length, SIZE, SIZE, 1])) as tf.Tensor, 1).dataSync();
+        return test.labels.filter((c, i) => pred[i] === c).length / test.labels.length;
+      });
+    const members = [convMember('p0', 11), convMember('p1', 21), convMember('p2', 31)];
+    for (const [i, m] of members.entries()) {
+      await fit(m, batches(train), { epochs: 2, loss: 'categoricalCrossentropy', learningRate: 0.01, seed: i });
+    }
+    const memberAccuracies = members.map(acc);
+    const best = Math.max(...memberAccuracies);
+    const prob = probabilityEnsemble(members, { seed: 7 });
+    await fit(prob, batches(train), { epochs: 10, loss: 'categoricalCrossentropy', learningRate: 0.05, seed: 7 });
+    const dense = denseEnsemble(members, { seed: 8 });
+    await fit(dense, batches(train), { epochs: 10, loss: 'categoricalCrossentropy', learningRate: 0.05, seed: 8 });
+    const [probAcc, denseAcc] = [acc(prob), acc(dense)];
+    console.info(`phantom ensembles: members ${memberAccuracies.join(', ')}; probability ${probAcc}; dense ${denseAcc}`);
+    expect(best).toBeGreaterThan(0.6);
+    expect(probAcc).toBeGreaterThanOrEqual(best);
+    expect(denseAcc).toBeGreaterThanOrEqual(best);
+  });
+});
