@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError } from '@cxr/core';
 import { checkMembers, concatOrSingle, ensembleInput, frozenSubModel, memberNames } from './members.js';
+import { applyFrozen } from './frozen-features.js';
 
 type Layer = tfl.LayersModel['layers'][number];
 
@@ -74,7 +75,7 @@ export function denseEnsemble(members: tfl.LayersModel[], options: DenseEnsemble
         `denseEnsemble: feature layer "${layer.name}" of member ${i} outputs [${(out as tfl.SymbolicTensor).shape}]; pick a flat [batch, features] layer.`,
       );
     }
-    return frozenSubModel(m, out, `${names[i]}_nohead`).apply(input) as tfl.SymbolicTensor;
+    return applyFrozen(frozenSubModel(m, out, `${names[i]}_nohead`), input, `${names[i]}_nohead`);
   });
   let x = concatOrSingle(features, 'concatallprobs');
   if (units) {

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng } from '@cxr/core';
 import { checkMembers, concatOrSingle, ensembleInput, frozenSubModel, memberNames } from './members.js';
+import { applyFrozen } from './frozen-features.js';
 
 export interface ProbabilityEnsembleOptions {
   /** Classes of the ensemble's Dense softmax (default: the members' output width, which must agree). */
@@ -26,7 +27,7 @@ export function probabilityEnsemble(members: tfl.LayersModel[], options: Probabi
   const names = memberNames(members);
   const outs = members.map((m, i) => {
     const sub = frozenSubModel(m, m.outputs[0] as tfl.SymbolicTensor, names[i] as string);
-    return sub.apply(input) as tfl.SymbolicTensor;
+    return applyFrozen(sub, input, names[i] as string);
   });
   const merged = concatOrSingle(outs, 'concatallprobs');
   const output = tfl.layers
