@@ -39,8 +39,7 @@ export const ARTICLE_DEFAULTS: Seed002Options = {
 
 /**
  * `--quick`: the small siblings of the article's backbones (DenseNet121, EfficientNetB0, MobileNet:
- * DenseNet201 + EfficientNetB7 + VGG16 together exceed wasm's memory and take minutes per epoch on a
- * CPU), 64 px (the smallest at which the article's 2×2 pooling heads fit), 3 + 3 epochs, small phantom set.
+ * DenseNet201 + EfficientNetB7 + VGG16 take minutes per epoch on a CPU), 64 px (the smallest at which the article's 2×2 pooling heads fit), 3 + 3 epochs, small phantom set.
  */
 export const QUICK: Partial<Seed002Options> = { members: ['densenet121', 'efficientnetb0', 'mobilenet'], imageSize: 64, epochs: 3, ensembleEpochs: 3, learningRate: 1e-3, phantomTrain: 16, phantomTest: 8 };
 
