@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CxrError } from '@cxr/core';
 import type { Callback, TrainContext } from './callbacks.js';
 import type { EpochLogs } from './history.js';
-import { isImprovement, resolveMode, type MonitorMode } from './monitor.js';
+import { isImprovement, monitorReader, resolveMode, type MonitorMode } from './monitor.js';
 
 export interface EarlyStoppingOptions {
   /** A logged metric (`val_loss`, `val_auc`, `accuracy`, …). Default 'val_loss'. */
@@ -59,7 +59,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
   let bestEpoch = -1;
   let stoppedEpoch = -1;
   let snapshot: tf.Tensor[] | null = null;
-  let warned = false;
+  const reader = monitorReader(monitor, 'earlyStopping');
 
   const release = () => {
     if (snapshot) tf.dispose(snapshot);
@@ -87,20 +87,12 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
       best = worst;
       bestEpoch = -1;
       stoppedEpoch = -1;
-      warned = false;
+      reader.reset();
       release();
     },
     onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext) {
-      const current = logs[monitor];
-      if (current === undefined || Number.isNaN(current)) {
-        if (!warned) {
-          console.warn(
-            `earlyStopping: metric "${monitor}" is not in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`,
-          );
-          warned = true;
-        }
-        return;
-      }
+      const current = reader.read(logs);
+      if (current === undefined) return;
       if (restoreBestWeights && snapshot === null) {
         // If nothing ever improves, the first epoch's weights are the best (Keras).
         takeSnapshot(ctx);

@@ -17,3 +17,26 @@ export function resolveMode(monitor: string, mode: MonitorMode = 'auto', where =
 export function isImprovement(mode: 'min' | 'max', current: number, reference: number, minDelta = 0): boolean {
   return mode === 'max' ? current - minDelta > reference : current + minDelta < reference;
 }
+
+/**
+ * Reads the monitored metric from an epoch's logs; when it is missing (or NaN) it warns once per
+ * training run, as Keras does, and returns undefined so the callback skips the epoch.
+ */
+export function monitorReader(monitor: string, where: string) {
+  let warned = false;
+  return {
+    read(logs: Record<string, number>): number | undefined {
+      const current = logs[monitor];
+      if (current !== undefined && !Number.isNaN(current)) return current;
+      if (!warned) {
+        console.warn(`${where}: metric "${monitor}" is not in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`);
+        warned = true;
+      }
+      return undefined;
+    },
+    /** Warn again in the next run. */
+    reset(): void {
+      warned = false;
+    },
+  };
+}

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { CxrError } from '@cxr/core';
 import type { Callback, TrainContext } from './callbacks.js';
 import type { EpochLogs } from './history.js';
-import { isImprovement, resolveMode, type MonitorMode } from './monitor.js';
+import { isImprovement, monitorReader, resolveMode, type MonitorMode } from './monitor.js';
 
 export interface ReduceLROnPlateauOptions {
   /** A logged metric (`val_loss`, `val_auc`, `accuracy`, …). Default 'val_loss'. */
@@ -88,7 +88,7 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): Reduc
   let best = worst;
   let wait = 0;
   let cooldownCounter = 0;
-  let warned = false;
+  const reader = monitorReader(monitor, 'reduceLROnPlateau');
   const reductions: Array<{ epoch: number; from: number; to: number }> = [];
 
   const logLr = (logs: EpochLogs, ctx: TrainContext, lr: number) => {
@@ -113,22 +113,14 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): Reduc
       best = worst;
       wait = 0;
       cooldownCounter = 0;
-      warned = false;
+      reader.reset();
       reductions.length = 0;
     },
     onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext) {
       const lr = getLearningRate(ctx.optimizer);
       logLr(logs, ctx, lr);
-      const current = logs[monitor];
-      if (current === undefined || Number.isNaN(current)) {
-        if (!warned) {
-          console.warn(
-            `reduceLROnPlateau: metric "${monitor}" is not in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`,
-          );
-          warned = true;
-        }
-        return;
-      }
+      const current = reader.read(logs);
+      if (current === undefined) return;
       if (cooldownCounter > 0) {
         cooldownCounter--;
         wait = 0;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CxrError } from '@cxr/core';
+import { reduceLoss } from './reduce.js';
 
 export interface BceWithLogitsOptions {
   /** Weight of the positive term (PyTorch `pos_weight`): > 1 favours recall, < 1 precision. Default 1. */
@@ -39,13 +40,6 @@ export function bceWithLogits(
     const spNeg = tf.sub(spPos, x); // softplus(−x)
     const positive = posWeight === 1 ? tf.mul(y, spNeg) : tf.mul(tf.mul(y, spNeg), posWeight);
     const loss = tf.add(positive, tf.mul(tf.sub(1, y), spPos));
-    switch (options.reduction ?? 'mean') {
-      case 'mean':
-        return tf.mean(loss);
-      case 'sum':
-        return tf.sum(loss);
-      case 'none':
-        return loss;
-    }
+    return reduceLoss(loss, options.reduction);
   });
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CxrError } from '@cxr/core';
+import { reduceLoss } from './reduce.js';
 
 /** Keras `backend.epsilon()`: probabilities are clipped to [ε, 1 − ε] before the log. */
 export const KERAS_EPSILON = 1e-7;
@@ -61,13 +62,6 @@ export function categoricalCrossentropy(
       logP = tf.log(tf.clipByValue(p, KERAS_EPSILON, 1 - KERAS_EPSILON));
     }
     const loss = tf.neg(tf.sum(tf.mul(y, logP), -1));
-    switch (options.reduction ?? 'mean') {
-      case 'mean':
-        return tf.mean(loss);
-      case 'sum':
-        return tf.sum(loss);
-      case 'none':
-        return loss;
-    }
+    return reduceLoss(loss, options.reduction);
   });
 }
