@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError } from '@cxr/core';
 import type { BackboneSpec } from './registry.js';
+import { checkInputShape } from './input-shape.js';
 
 export interface DenseNetOptions {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -67,18 +68,7 @@ export function denseNet(
     throw new CxrError('E_BAD_ARGUMENT', `${what}: blocks must be 4 positive integers, got ${JSON.stringify(blocks)}.`);
   }
   const inputShape = options.inputShape ?? [224, 224, 3];
-  if (
-    !Array.isArray(inputShape) ||
-    inputShape.length !== 3 ||
-    !inputShape.every((d) => Number.isInteger(d) && d >= 1) ||
-    inputShape[0] < DENSENET_MIN_SIDE ||
-    inputShape[1] < DENSENET_MIN_SIDE
-  ) {
-    throw new CxrError(
-      'E_BAD_ARGUMENT',
-      `${what}: inputShape must be [height, width, channels] with integer sides ≥ ${DENSENET_MIN_SIDE} and channels ≥ 1, got ${JSON.stringify(inputShape)}.`,
-    );
-  }
+  checkInputShape(`${what}`, inputShape, DENSENET_MIN_SIDE);
   const momentum = options.batchNormMomentum ?? 0.99;
   if (!(momentum >= 0 && momentum < 1)) {
     throw new CxrError('E_BAD_ARGUMENT', `${what}: batchNormMomentum must be in [0, 1), got ${String(momentum)}.`);

@@ -3,6 +3,7 @@ import { createRng, CxrError } from '@cxr/core';
 import { correctPad } from './mobilenet-v2.js';
 import type { BackboneSpec } from './registry.js';
 import { kerasNormalization, registerKerasNormalization } from '../layers/keras-normalization.js';
+import { checkInputShape } from './input-shape.js';
 
 /** The EfficientNet variants built here (Keras `EfficientNetB0` and `EfficientNetB7`). */
 export type EfficientNetVariant = 'b0' | 'b7';
@@ -99,18 +100,7 @@ export function efficientNet(variant: EfficientNetVariant, options: EfficientNet
   }
   const v = variant.toLowerCase() as EfficientNetVariant;
   const inputShape = options.inputShape ?? [params.size, params.size, 3];
-  if (
-    !Array.isArray(inputShape) ||
-    inputShape.length !== 3 ||
-    !inputShape.every((d) => Number.isInteger(d) && d >= 1) ||
-    inputShape[0] < EFFICIENTNET_MIN_SIDE ||
-    inputShape[1] < EFFICIENTNET_MIN_SIDE
-  ) {
-    throw new CxrError(
-      'E_BAD_ARGUMENT',
-      `efficientnet${v}: inputShape must be [height, width, channels] with integer sides ≥ ${EFFICIENTNET_MIN_SIDE} and channels ≥ 1, got ${JSON.stringify(inputShape)}.`,
-    );
-  }
+  checkInputShape(`efficientnet${v}`, inputShape, EFFICIENTNET_MIN_SIDE);
   const momentum = options.batchNormMomentum ?? 0.99;
   if (!(momentum >= 0 && momentum < 1)) {
     throw new CxrError('E_BAD_ARGUMENT', `efficientnet${v}: batchNormMomentum must be in [0, 1), got ${String(momentum)}.`);

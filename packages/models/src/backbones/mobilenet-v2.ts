@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError } from '@cxr/core';
+import { checkInputShape } from './input-shape.js';
 
 export interface MobileNetV2Options {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -89,18 +90,7 @@ const channelsOf = (x: Sym): number => x.shape[x.shape.length - 1] as number;
 export function mobileNetV2(options: MobileNetV2Options = {}): tfl.LayersModel {
   const inputShape = options.inputShape ?? [224, 224, 3];
   const alpha = options.alpha ?? 1.0;
-  if (
-    !Array.isArray(inputShape) ||
-    inputShape.length !== 3 ||
-    !inputShape.every((d) => Number.isInteger(d) && d >= 1) ||
-    inputShape[0] < MOBILENET_V2_MIN_SIDE ||
-    inputShape[1] < MOBILENET_V2_MIN_SIDE
-  ) {
-    throw new CxrError(
-      'E_BAD_ARGUMENT',
-      `mobilenetv2: inputShape must be [height, width, channels] with integer sides ≥ ${MOBILENET_V2_MIN_SIDE} and channels ≥ 1, got ${JSON.stringify(inputShape)}.`,
-    );
-  }
+  checkInputShape('mobilenetv2', inputShape, MOBILENET_V2_MIN_SIDE);
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0) {
     throw new CxrError('E_BAD_ARGUMENT', `mobilenetv2: alpha must be a positive number, got ${String(alpha)}.`);
   }

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError } from '@cxr/core';
 import type { BackboneSpec } from './registry.js';
+import { checkInputShape } from './input-shape.js';
 
 export interface MobileNetOptions {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -63,18 +64,7 @@ type Sym = tfl.SymbolicTensor;
  */
 export function mobileNet(options: MobileNetOptions = {}): tfl.LayersModel {
   const inputShape = options.inputShape ?? [224, 224, 3];
-  if (
-    !Array.isArray(inputShape) ||
-    inputShape.length !== 3 ||
-    !inputShape.every((d) => Number.isInteger(d) && d >= 1) ||
-    inputShape[0] < MOBILENET_MIN_SIDE ||
-    inputShape[1] < MOBILENET_MIN_SIDE
-  ) {
-    throw new CxrError(
-      'E_BAD_ARGUMENT',
-      `mobilenet: inputShape must be [height, width, channels] with integer sides ≥ ${MOBILENET_MIN_SIDE} and channels ≥ 1, got ${JSON.stringify(inputShape)}.`,
-    );
-  }
+  checkInputShape('mobilenet', inputShape, MOBILENET_MIN_SIDE);
   const alpha = options.alpha ?? 1.0;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0 || Math.trunc(32 * alpha) < 1) {
     throw new CxrError('E_BAD_ARGUMENT', `mobilenet: alpha must be a positive number (≥ 1/32), got ${String(alpha)}.`);

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError } from '@cxr/core';
+import { checkInputShape } from './input-shape.js';
 
 export interface ResNet50Options {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -47,18 +48,7 @@ type Sym = tfl.SymbolicTensor;
  */
 export function resNet50(options: ResNet50Options = {}): tfl.LayersModel {
   const inputShape = options.inputShape ?? [224, 224, 3];
-  if (
-    !Array.isArray(inputShape) ||
-    inputShape.length !== 3 ||
-    !inputShape.every((d) => Number.isInteger(d) && d >= 1) ||
-    inputShape[0] < RESNET50_MIN_SIDE ||
-    inputShape[1] < RESNET50_MIN_SIDE
-  ) {
-    throw new CxrError(
-      'E_BAD_ARGUMENT',
-      `resnet50: inputShape must be [height, width, channels] with integer sides ≥ ${RESNET50_MIN_SIDE} and channels ≥ 1, got ${JSON.stringify(inputShape)}.`,
-    );
-  }
+  checkInputShape('resnet50', inputShape, RESNET50_MIN_SIDE);
   const momentum = options.batchNormMomentum ?? 0.99;
   if (!(momentum >= 0 && momentum < 1)) {
     throw new CxrError('E_BAD_ARGUMENT', `resnet50: batchNormMomentum must be in [0, 1), got ${String(momentum)}.`);

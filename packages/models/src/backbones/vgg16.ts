@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError } from '@cxr/core';
 import type { BackboneSpec } from './registry.js';
+import { checkInputShape } from './input-shape.js';
 
 export interface VGG16Options {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -44,18 +45,7 @@ type Sym = tfl.SymbolicTensor;
  */
 export function vgg16(options: VGG16Options = {}): tfl.LayersModel {
   const inputShape = options.inputShape ?? [224, 224, 3];
-  if (
-    !Array.isArray(inputShape) ||
-    inputShape.length !== 3 ||
-    !inputShape.every((d) => Number.isInteger(d) && d >= 1) ||
-    inputShape[0] < VGG16_MIN_SIDE ||
-    inputShape[1] < VGG16_MIN_SIDE
-  ) {
-    throw new CxrError(
-      'E_BAD_ARGUMENT',
-      `vgg16: inputShape must be [height, width, channels] with integer sides ≥ ${VGG16_MIN_SIDE} and channels ≥ 1, got ${JSON.stringify(inputShape)}.`,
-    );
-  }
+  checkInputShape('vgg16', inputShape, VGG16_MIN_SIDE);
   const rng = options.seed === undefined ? null : createRng(options.seed);
   const input = tfl.input({ shape: inputShape, name: 'input_1' });
   let x: Sym = input;
