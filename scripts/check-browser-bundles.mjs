@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Proves that every package's browser-facing entries bundle for a browser: esbuild bundles each
+// export that is not a `./node` subpath (from sources, so no build is needed) with
+// platform 'browser', and the run fails listing every Node built-in (fs, path, worker_threads, …)
+// or Node-only package (sharp) that such an entry pulls in, with the chain of files that imports it.
+// tfjs packages are peers the page provides, so they stay external.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const packagesDir = join(root, 'packages');
+const nodeOnlyPackages = new Set(['sharp', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
+const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+/** The public entries of one package that must run in a browser: every export but `./node*` and `./package.json`. */
+function browserEntries(pkgDir) {
+  const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  const entries = [];
+  for (const subpath of Object.keys(manifest.exports ?? { '.': null })) {
+    if (subpath === './package.json' || subpath === './node' || subpath.startsWith('./node/')) continue;
+    const name = subpath === '.' ? 'index' : subpath.slice(2);
+    const source = join(pkgDir, 'src', `${name}.ts`);
+    if (!existsSync(source)) throw new Error(`${manifest.name} exports ${subpath} but ${relative(root, source)} does not exist`);
+    entries.push({ id: `${manifest.name}${subpath === '.' ? '' : subpath.slice(1)}`, source });
+  }
+  return entries;
+}
+
+/** esbuild plugin: @cxr/* resolves to sources (like vitest), Node-only imports are recorded and kept out. */
+function guard(found) {
+  return {
+    name: 'cxr-browser-guard',
+    setup(b) {
+      b.onResolve({ filter: /^@cxr\/[a-z]+(\/[a-z]+)?$/ }, (args) => {
+        const [, pkg, sub] = /^@cxr\/([a-z]+)(?:\/([a-z]+))?$/.exec(args.path);
+        return { path: join(packagesDir, pkg, 'src', `${sub ?? 'index'}.ts`) };
+      });
+      b.onResolve({ filter: /.*/ }, (args) => {
+        const bare = args.path.startsWith('node:') ? args.path : args.path.split('/').slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
+        if (builtins.has(args.path) || builtins.has(bare) || nodeOnlyPackages.has(bare)) {
+          found.push({ module: args.path, importer: relative(root, args.importer), kind: args.kind });
+          return { path: args.path, external: true };
+        }
+        if (args.path.startsWith('@tensorflow/')) return { path: args.path, external: true };
+        return undefined;
+      });
+    },
+  };
+}
+
+const failures = [];
+let checked = 0;
+for (const dir of readdirSync(packagesDir).sort()) {
+  const pkgDir = join(packagesDir, dir);
+  if (!existsSync(join(pkgDir, 'package.json'))) continue;
+  for (const entry of browserEntries(pkgDir)) {
+    const found = [];
+    const result = await build({
+      entryPoints: [entry.source],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      logLevel: 'silent',
+      plugins: [guard(found)],
+    }).catch((error) => ({ error }));
+    checked++;
+    if (result.error) {
+      failures.push(`${entry.id}: does not bundle for the browser:\n    ${String(result.error.message).split('\n').join('\n    ')}`);
+    } else if (found.length > 0) {
+      const lines = found.map((f) => `${f.module}  (${f.kind} in ${f.importer})`);
+      failures.push(`${entry.id}: imports Node-only modules:\n    ${[...new Set(lines)].join('\n    ')}`);
+    } else {
+      const bytes = result.outputFiles.reduce((n, f) => n + f.contents.length, 0);
+      console.log(`ok  ${entry.id.padEnd(22)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB (tfjs external)`);
+    }
+  }
+}
+
+if (failures.length > 0) {
+  console.error(`\n${failures.length} browser entr${failures.length === 1 ? 'y pulls' : 'ies pull'} in Node-only code; move it behind a ./node subpath:\n`);
+  for (const f of failures) console.error(`FAIL ${f}`);
+  process.exit(1);
+}
+console.log(`\n${checked} browser entries bundle without Node built-ins.`);
