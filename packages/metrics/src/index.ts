@@ -27,6 +27,25 @@ export {
 export { rocCurvesOvr, type OvrRocCurves } from './roc-ovr';
 export { rocCurve, rocAucScore, auc, type RocCurve, type RocCurveOptions, type RocAucOptions, type RocAucAverage } from './roc';
 export {
+  precisionRecallCurve,
+  averagePrecision,
+  type PrecisionRecallCurve,
+  type PrecisionRecallCurveOptions,
+  type AveragePrecisionOptions,
+  type AveragePrecisionAverage,
+} from './pr-curve';
+export {
+  calibrationCurve,
+  expectedCalibrationError,
+  brierScore,
+  type CalibrationCurve,
+  type CalibrationCurveOptions,
+  type CalibrationStrategy,
+  type ExpectedCalibrationErrorOptions,
+  type BrierScoreOptions,
+} from './calibration';
+export { bootstrapCi, type BootstrapMetric, type BootstrapOptions, type BootstrapInterval } from './bootstrap';
+export {
   topLosses,
   formatTopLosses,
   mostConfused,

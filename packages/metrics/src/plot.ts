@@ -10,3 +10,5 @@ export {
 } from './plot/history';
 export { confusionMatrixSpec, type ConfusionMatrixSpecOptions } from './plot/confusion-matrix';
 export { rocCurveSpec, type NamedRocCurve, type RocCurveSpecOptions } from './plot/roc-curve';
+export { prCurveSpec, type NamedPrCurve, type PrCurveSpecOptions } from './plot/pr-curve';
+export { reliabilityDiagramSpec, type NamedCalibrationCurve } from './plot/reliability';

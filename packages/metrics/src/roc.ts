@@ -1,3 +1,4 @@
+import { binaryClfCurve } from './clf-curve';
 import { MetricsError } from './errors';
 import { checkLabelList } from './report';
 import { checkLabels, checkSameLength, checkScores, describe, type NumberArray } from './validate';
@@ -56,22 +57,7 @@ export function rocCurve(yTrue: NumberArray, yScore: NumberArray, options: RocCu
 }
 
 function curveOf(positive: readonly boolean[], s: NumberArray, dropIntermediate: boolean): RocCurve {
-  const n = s.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => s[b]! - s[a]!);
-  // _binary_clf_curve: cumulative counts at the last sample of each run of equal scores.
-  let fps: number[] = [];
-  let tps: number[] = [];
-  let thresholds: number[] = [];
-  let tp = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    if (positive[i]) tp++;
-    if (k === n - 1 || s[order[k + 1]!]! !== s[i]!) {
-      tps.push(tp);
-      fps.push(k + 1 - tp);
-      thresholds.push(s[i]!);
-    }
-  }
+  let { fps, tps, thresholds } = binaryClfCurve(positive, s);
   if (dropIntermediate && fps.length > 2) {
     const keep: number[] = [0];
     for (let i = 1; i < fps.length - 1; i++) {
