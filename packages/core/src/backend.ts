@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CxrError } from './errors.js';
 import { registerCpuKernels, registerWasmKernels } from './kernels/register.js';
+import { markSingleThreaded, planWasmThreads, startThreadedWasm, wasmThreadsState } from './wasm-threads.js';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'];
@@ -24,6 +25,8 @@ export interface BackendChoice {
   /** Every backend tried, in order, with why it was or was not usable. */
   attempts: BackendAttempt[];
   runtime: 'node' | 'browser';
+  /** wasm only: XNNPACK threads the backend runs with (1 = single-threaded) and why. */
+  threads?: { count: number; reason: string };
 }
 
 export interface SelectBackendOptions {
@@ -31,6 +34,12 @@ export interface SelectBackendOptions {
   backend?: BackendName | 'auto';
   /** Candidates in order of preference for `'auto'`. */
   order?: readonly BackendName[];
+  /**
+   * wasm in Node: threads for the threaded-SIMD binary. Default `process.env.CXR_WASM_THREADS`,
+   * else one per core; `1` keeps the stock single-threaded backend. Only the first wasm start in
+   * a process can choose.
+   */
+  wasmThreads?: number | 'auto';
 }
 
 const isNode = (): boolean =>
@@ -114,17 +123,56 @@ async function prepare(name: BackendName): Promise<string | null> {
   }
 }
 
-async function activate(name: BackendName): Promise<string | null> {
+/** True once tfjs has created the backend instance (its threading can no longer change). */
+function initialised(name: BackendName): boolean {
+  return !!(tf.engine() as unknown as { registry: Record<string, unknown> }).registry[name];
+}
+
+async function setAndVerify(name: BackendName): Promise<string | null> {
+  const ok = await tf.setBackend(name);
+  if (!ok) return 'failed to initialise';
+  await tf.ready();
+  // tfjs can fall back silently (a WebGPU init failure leaves cpu active): check what we got.
+  const active = tf.getBackend();
+  return active === name ? null : `tfjs activated "${active}" instead`;
+}
+
+/** Start wasm threaded when planned and still possible; single-threaded otherwise. */
+async function startWasm(options: SelectBackendOptions): Promise<string | null> {
+  if (initialised('wasm')) return setAndVerify('wasm');
+  const plan = await planWasmThreads(options.wasmThreads);
+  if (plan.threads <= 1) {
+    markSingleThreaded(plan.reason);
+    return setAndVerify('wasm');
+  }
+  let failure: string | null = null;
+  try {
+    await startThreadedWasm(plan.threads, async () => {
+      failure = await setAndVerify('wasm');
+      if (failure) throw new Error(failure);
+    });
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    markSingleThreaded(`threaded start failed (${message}); single-threaded`);
+    if (initialised('wasm')) return failure;
+    return setAndVerify('wasm');
+  }
+}
+
+async function activate(name: BackendName, options: SelectBackendOptions = {}): Promise<string | null> {
   const reason = await prepare(name);
   if (reason) return reason;
   try {
-    const ok = await tf.setBackend(name);
-    if (!ok) return 'failed to initialise';
-    await tf.ready();
-    return null;
+    return name === 'wasm' ? await startWasm(options) : await setAndVerify(name);
   } catch (error) {
     return `failed to initialise (${error instanceof Error ? error.message : String(error)})`;
   }
+}
+
+function withThreads(choice: BackendChoice): BackendChoice {
+  const state = choice.name === 'wasm' ? wasmThreadsState() : null;
+  return state ? { ...choice, threads: { count: state.threads, reason: state.reason } } : choice;
 }
 
 /**
@@ -149,7 +197,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       );
     }
     const name = requested as BackendName;
-    const failure = await activate(name);
+    const failure = await activate(name, options);
     attempts.push({ name, ok: failure === null, reason: failure ?? 'forced' });
     if (failure) {
       throw new CxrError(
@@ -158,16 +206,16 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       );
     }
     const by = options.backend !== undefined ? 'option' : 'CXR_BACKEND';
-    return { name, reason: `forced by ${by}=${name}`, attempts, runtime };
+    return withThreads({ name, reason: `forced by ${by}=${name}`, attempts, runtime });
   }
 
   for (const name of options.order ?? (runtime === 'node' ? NODE_ORDER : BROWSER_ORDER)) {
-    const failure = await activate(name);
+    const failure = await activate(name, options);
     attempts.push({ name, ok: failure === null, reason: failure ?? 'available' });
     if (!failure) {
       const skipped = attempts.filter((a) => !a.ok).map((a) => `${a.name}: ${a.reason}`);
       const reason = skipped.length ? `best available (${skipped.join('; ')})` : 'best available';
-      return { name, reason, attempts, runtime };
+      return withThreads({ name, reason, attempts, runtime });
     }
   }
   throw new CxrError(
@@ -179,5 +227,6 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
 
 /** One line for logs: "wasm (best available (tensorflow: not installed …))". */
 export function describeBackend(choice: BackendChoice): string {
-  return `${choice.name} — ${choice.reason}`;
+  const threads = choice.threads ? `, ${choice.threads.count} thread${choice.threads.count === 1 ? '' : 's'}` : '';
+  return `${choice.name}${threads} — ${choice.reason}`;
 }

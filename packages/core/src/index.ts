@@ -2,6 +2,8 @@ export { CxrError, isCxrError, assertArgument, CXR_ERROR_CODES } from './errors.
 export type { CxrErrorCode, CxrErrorOptions } from './errors.js';
 export { selectBackend, describeBackend, BACKEND_NAMES } from './backend.js';
 export type { BackendName, BackendChoice, BackendAttempt, SelectBackendOptions } from './backend.js';
+export { wasmThreadsState, WASM_THREADS_TFJS_VERSION } from './wasm-threads.js';
+export type { WasmThreadsState } from './wasm-threads.js';
 export { createRng } from './rng.js';
 export type { Rng, RngState } from './rng.js';
 export { Emitter } from './progress.js';
