@@ -32,6 +32,12 @@ export const CXR_ERROR_CODES = [
   'E_MISSING_GROUP',
   /** A row whose label value fits more than one class of a class map; reported and dropped. */
   'E_AMBIGUOUS_LABEL',
+  /** A training checkpoint that does not fit the model or optimizer it is resumed into (weight names/shapes, optimizer class). */
+  'E_CHECKPOINT_MISMATCH',
+  /** A training checkpoint whose files are missing, truncated or fail their checksum. */
+  'E_CHECKPOINT_CORRUPT',
+  /** A training checkpoint written in a format version this cxr does not read. */
+  'E_CHECKPOINT_VERSION',
 ] as const;
 
 export type CxrErrorCode = (typeof CXR_ERROR_CODES)[number];

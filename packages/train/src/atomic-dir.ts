@@ -18,9 +18,11 @@ export async function replaceDirAtomic(
   target: string,
   write: (tmpDir: string) => Promise<void>,
   onPhase?: (phase: ReplacePhase, tmpDir: string) => Promise<void> | void,
+  /** What makes a directory complete, for `recoverDir` (default: it has a model.json). */
+  complete?: (dir: string) => Promise<boolean>,
 ): Promise<void> {
   const abs = resolve(target);
-  await recoverDir(abs);
+  await recoverDir(abs, complete);
   const tmp = `${abs}.tmp-${tag()}`;
   try {
     await onPhase?.('writing', tmp);

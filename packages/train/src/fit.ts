@@ -15,6 +15,7 @@ import { resolveMetrics, type MetricName } from './metrics/metrics.js';
 import { StreamingPrecisionRecall } from './metrics/precision-recall.js';
 import { resolveOptimizer, type OptimizerSpec } from './optimizer.js';
 import { deriveSeed, randomSeed, SeedStream } from './seeds.js';
+import { applyTrainingCheckpoint, checkCheckpointVersion, type TrainingCheckpoint } from './training-state.js';
 
 export interface FitOptions {
   /** Train until this epoch (exclusive; epochs are 0-based). */
@@ -72,6 +73,15 @@ export interface FitOptions {
   onProgress?: OnProgress;
   /** Abort between steps: `fit` rejects with `signal.reason`; the weights keep the last step. */
   signal?: AbortSignal;
+  /**
+   * Continue the run a training checkpoint was taken from (`loadTrainingCheckpoint(dir)` of
+   * `@cxr/train/node`): weights, optimizer state, seed and history are restored and training
+   * starts at the epoch after the checkpoint's (this replaces `initialEpoch` and `seed`). With the
+   * same data and options the result is bit-identical, on the cpu backend, to a run never
+   * stopped. A checkpoint of another model or optimizer is `E_CHECKPOINT_MISMATCH`; one whose
+   * run already reached `epochs` restores the weights and trains no further.
+   */
+  resume?: TrainingCheckpoint;
 }
 
 interface StepResult {
@@ -138,11 +148,16 @@ function augmentImages(augment: FitOptions['augment'], images: tf.Tensor4D, seed
 }
 
 function checkOptions(options: FitOptions): void {
-  const { epochs, initialEpoch = 0, batchSize = 32, threshold = 0.5 } = options;
+  const { epochs, initialEpoch = 0, batchSize = 32, threshold = 0.5, resume } = options;
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new CxrError('E_BAD_ARGUMENT', `fit: epochs must be a positive integer, got ${epochs}.`);
   }
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+  if (resume) {
+    checkCheckpointVersion(resume, 'fit: resume');
+    if (options.seed !== undefined && options.seed !== resume.seed) {
+      throw new CxrError('E_BAD_ARGUMENT', `fit: seed ${options.seed} differs from the resumed run's seed ${resume.seed}; leave seed out when resuming.`);
+    }
+  } else if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
     throw new CxrError('E_BAD_ARGUMENT', `fit: initialEpoch must be an integer in [0, epochs), got ${initialEpoch}.`);
   }
   if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -166,8 +181,9 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  */
 export async function fit(model: tfl.LayersModel, trainData: DataInput, options: FitOptions): Promise<History> {
   checkOptions(options);
-  const { epochs, initialEpoch = 0, batchSize = 32, threshold = 0.5, onProgress, signal } = options;
-  const seed = options.seed ?? randomSeed();
+  const { epochs, batchSize = 32, threshold = 0.5, onProgress, signal, resume } = options;
+  const initialEpoch = resume ? Math.min(resume.epoch + 1, epochs) : (options.initialEpoch ?? 0);
+  const seed = resume?.seed ?? options.seed ?? randomSeed();
   const train = toEpochSource(trainData, { batchSize, shuffle: options.shuffle ?? true, seed });
   const validation = options.validationData
     ? toEpochSource(options.validationData, { batchSize, shuffle: false, seed })
@@ -200,7 +216,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
   const { optimizer, owned } = resolveOptimizer(options.optimizer, options.learningRate ?? 0.01);
   const classWeights = classWeightTable ? tf.tensor1d(classWeightTable, 'float32') : null;
   const callbacks: Callback[] = [...(options.callbacks ?? []), ...(options.onEpochEnd ? [{ onEpochEnd: options.onEpochEnd }] : [])];
-  const history = createHistory(seed);
+  const history = resume ? structuredClone(resume.history) : createHistory(seed);
   let stopRequested = false;
   const ctx: TrainContext = {
     model,
@@ -214,6 +230,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
   const dropout = new DropoutSeeder(model);
 
   try {
+    if (resume) applyTrainingCheckpoint(resume, model, optimizer, variables);
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
     for (let epoch = initialEpoch; epoch < epochs && !stopRequested; epoch++) {
       signal?.throwIfAborted();

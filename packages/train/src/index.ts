@@ -33,6 +33,8 @@ export type { OneCycle, OneCycleOptions, OneCycleValues } from './one-cycle.js';
 export { fineTune } from './fine-tune.js';
 export type { FineTuneOptions, FineTuneResult } from './fine-tune.js';
 export { snapshotOptimizer } from './optimizer-state.js';
+export { captureTrainingState, captureOptimizerState, captureWeights, applyTrainingCheckpoint, TRAINING_CHECKPOINT_VERSION } from './training-state.js';
+export type { TrainingCheckpoint, OptimizerState, TensorRecord } from './training-state.js';
 export { StreamingPrecisionRecall, precisionRecallCounts } from './metrics/precision-recall.js';
 export { smoothLabels } from './losses/categorical-crossentropy.js';
 export { categoricalFocalCrossentropy, binaryFocalCrossentropy } from './losses/focal.js';

@@ -6,3 +6,5 @@ export { modelCheckpoint, loadCheckpoint } from './model-checkpoint.js';
 export type { ModelCheckpoint, ModelCheckpointOptions } from './model-checkpoint.js';
 export { replaceDirAtomic, recoverDir } from './atomic-dir.js';
 export type { ReplacePhase } from './atomic-dir.js';
+export { trainingCheckpoint, saveTrainingCheckpoint, loadTrainingCheckpoint } from './training-checkpoint.js';
+export type { TrainingCheckpointOptions, TrainingCheckpointCallback, TrainingCheckpointPhase } from './training-checkpoint.js';
