@@ -56,3 +56,7 @@ export { denseNet201, denseNet121, denseNet, DENSENET_MIN_SIDE, DENSENET_BLOCKS,
 export type { DenseNetOptions } from './backbones/densenet.js';
 export { probabilityEnsemble, denseEnsemble, defaultFeatureLayer, averageEnsemble, votingEnsemble, checkMembers } from './ensemble/index.js';
 export type { ProbabilityEnsembleOptions, DenseEnsembleOptions, VotingEnsemble, MemberInfo } from './ensemble/index.js';
+export { splitFrozenStem } from './graph/frozen-stem.js';
+export type { FrozenStemSplit } from './graph/frozen-stem.js';
+export { graphNodes, runNode, nodeOf, isInputNode } from './graph/nodes.js';
+export type { GraphNode } from './graph/nodes.js';

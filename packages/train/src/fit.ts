@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError, type OnProgress } from '@cxr/core';
+import { splitFrozenStem } from '@cxr/models';
 import type { Callback, TrainContext } from './callbacks.js';
 import { outputClasses, resolveClassWeights, sampleWeightsFor, type ClassWeightSpec } from './class-weight.js';
 import { checkBatch, disposeBatch, toEpochSource, type BatchLike, type DataInput } from './data-source.js';
@@ -110,15 +111,25 @@ async function trainStep(
 ): Promise<StepResult> {
   let stats: BatchStatTensors | undefined;
   let outputsShape: number[] = [];
-  const { value, grads } = tf.variableGrads(() => {
-    const outputs = model.apply(images, { training: true }) as tf.Tensor;
-    outputsShape = outputs.shape;
-    const s = batchStatTensors(batch.labels, outputs, setup.threshold, auc, setup.fromLogits, !!(setup.precision || setup.recall));
-    stats = s;
-    statTensorList(s).forEach((t) => tf.keep(t));
-    if (!classWeights) return lossFn(batch.labels, outputs);
-    return lossFn(batch.labels, outputs, sampleWeightsFor(batch.labels, classWeights));
-  }, variables);
+  // A frozen stem (e.g. a frozen backbone) runs before the tape, so its activations are freed now
+  // instead of being kept for a backward pass that never reaches them.
+  const split = splitFrozenStem(model);
+  const stem = split ? split.runStem(images, true) : [];
+  let taped: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  try {
+    taped = tf.variableGrads(() => {
+      const outputs = (split ? split.runRest(images, stem, true) : model.apply(images, { training: true })) as tf.Tensor;
+      outputsShape = outputs.shape;
+      const s = batchStatTensors(batch.labels, outputs, setup.threshold, auc, setup.fromLogits, !!(setup.precision || setup.recall));
+      stats = s;
+      statTensorList(s).forEach((t) => tf.keep(t));
+      if (!classWeights) return lossFn(batch.labels, outputs);
+      return lossFn(batch.labels, outputs, sampleWeightsFor(batch.labels, classWeights));
+    }, variables);
+  } finally {
+    tf.dispose(stem);
+  }
+  const { value, grads } = taped;
   // Σ of all gradients is finite iff every gradient is (barring float overflow, itself a divergence).
   const gradSum = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
   try {
