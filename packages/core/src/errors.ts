@@ -32,6 +32,10 @@ export const CXR_ERROR_CODES = [
   'E_MISSING_GROUP',
   /** A row whose label value fits more than one class of a class map; reported and dropped. */
   'E_AMBIGUOUS_LABEL',
+  /** A DICOM file @cxr/data cannot decode: transfer syntax, photometric interpretation or bit depth; the message names it. */
+  'E_UNSUPPORTED_DICOM',
+  /** A DICOM file without Pixel Data (7FE0,0010), e.g. a structured report or a header-only file. */
+  'E_DICOM_NO_PIXELS',
   /** A training checkpoint that does not fit the model or optimizer it is resumed into (weight names/shapes, optimizer class). */
   'E_CHECKPOINT_MISMATCH',
   /** A training checkpoint whose files are missing, truncated or fail their checksum. */

@@ -35,3 +35,7 @@ export type { TrainTestSplitOptions, TrainTestSplit } from './train-test-split.j
 // Patient-level (group) split.
 export { groupSplit } from './group-split.js';
 export type { GroupSplitOptions, GroupSplit, GroupId } from './group-split.js';
+
+// DICOM: grayscale X-rays (MONOCHROME1/2, 8/16 bit, uncompressed / RLE / JPEG baseline), rescale and VOI.
+export { decodeDicom, supportedTransferSyntaxes, TRANSFER_SYNTAXES } from './dicom.js';
+export type { DecodeDicomOptions, DicomImage, DicomMeta, AppliedVoi, DicomWindow, DicomLut, VoiFunction, DicomHeader, TransferSyntax, PixelEncoding } from './dicom.js';

@@ -31,3 +31,6 @@ export { leakageReport } from './node/leakage.js';
 export type { LeakageReportOptions, LeakageReport } from './node/leakage.js';
 export { groupSplit } from './group-split.js';
 export type { GroupSplitOptions, GroupSplit, GroupId } from './group-split.js';
+export { readDicom } from './dicom/read-dicom-file.js';
+export { decodeDicom } from './dicom.js';
+export type { DecodeDicomOptions, DicomImage, DicomMeta } from './dicom.js';

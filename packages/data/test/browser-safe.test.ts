@@ -29,7 +29,7 @@ describe('main entry is browser-safe', () => {
     const { files, external } = importGraph('index.ts');
     const node = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     expect(external.filter((spec) => node.has(spec) || spec === 'sharp')).toEqual([]);
-    expect(external.sort()).toEqual(['@cxr/core', '@tensorflow/tfjs-core']);
+    expect(external.sort()).toEqual(['@cxr/core', '@tensorflow/tfjs-core', 'dicom-parser', 'jpeg-js']);
     expect(files.filter((f) => f.startsWith('node'))).toEqual([]);
   });
 

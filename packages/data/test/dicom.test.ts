@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isCxrError } from '@cxr/core';
+import { decodeDicom, rawImageToTensor, supportedTransferSyntaxes } from '@cxr/data';
+import { readDicom } from '@cxr/data/node';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+
+// Fixtures and golden pixels: scripts/make-dicom-fixtures.py (pydicom apply_modality_lut / apply_voi_lut).
+const DIR = join(import.meta.dirname, 'fixtures', 'dicom');
+interface Golden {
+  frame: number;
+  transferSyntaxUid: string;
+  photometricInterpretation: string;
+  rows: number;
+  columns: number;
+  bitsAllocated: number;
+  bitsStored: number;
+  pixelRepresentation: number;
+  numberOfFrames: number;
+  applied: 'window' | 'voi-lut' | 'min-max';
+  modality: number[];
+  display: number[];
+}
+const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as { files: Record<string, Golden> };
+const bytes = (name: string): Uint8Array => new Uint8Array(readFileSync(join(DIR, name)));
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  return max;
+}
+
+describe('decodeDicom against pydicom', () => {
+  const lossless = Object.entries(golden.files).filter(([name]) => !name.includes('jpeg'));
+  it('has a golden image per decodable fixture', () => {
+    expect(lossless.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const [name, g] of lossless) {
+    it(`${name}: header, modality values and display values`, () => {
+      const modality = decodeDicom(bytes(name), { output: 'modality', frame: g.frame });
+      expect([modality.width, modality.height, modality.channels]).toEqual([g.columns, g.rows, 1]);
+      expect(modality.meta).toMatchObject({
+        transferSyntaxUid: g.transferSyntaxUid,
+        photometricInterpretation: g.photometricInterpretation,
+        bitsAllocated: g.bitsAllocated,
+        bitsStored: g.bitsStored,
+        pixelRepresentation: g.pixelRepresentation,
+        numberOfFrames: g.numberOfFrames,
+        frame: g.frame,
+        inverted: false,
+      });
+      expect(maxAbsDiff(modality.data, g.modality)).toBeLessThan(1e-3);
+
+      const display = decodeDicom(bytes(name), { frame: g.frame });
+      expect(display.data).toBeInstanceOf(Float32Array);
+      expect(display.meta.voi.kind).toBe(g.applied);
+      expect(display.meta.inverted).toBe(g.photometricInterpretation === 'MONOCHROME1');
+      expect(maxAbsDiff(display.data, g.display)).toBeLessThan(2e-6);
+
+      const u8 = decodeDicom(bytes(name), { frame: g.frame, output: 'uint8' });
+      expect(u8.data).toBeInstanceOf(Uint8Array);
+      expect(maxAbsDiff(u8.data, g.display.map((v) => v * 255))).toBeLessThanOrEqual(0.5 + 1e-3);
+    });
+  }
+
+  it('JPEG baseline decodes within ±2 grey levels of Pillow (lossy, decoders differ in IDCT rounding)', () => {
+    const name = 'mono2-u8-jpeg-baseline.dcm';
+    const g = golden.files[name] as Golden;
+    const image = decodeDicom(bytes(name), { output: 'modality' });
+    expect(image.meta.transferSyntaxName).toMatch(/JPEG Baseline/);
+    expect(maxAbsDiff(image.data, g.modality)).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('decodeDicom windows and frames', () => {
+  it('an explicit window overrides the file: LINEAR formula of PS3.3 C.11.2.1.2', () => {
+    const name = 'mono2-u12-explicit.dcm';
+    const modality = decodeDicom(bytes(name), { output: 'modality' }).data;
+    const center = 0;
+    const width = 1500;
+    const image = decodeDicom(bytes(name), { window: { center, width } });
+    expect(image.meta.voi).toEqual({ kind: 'window', center, width, function: 'LINEAR' });
+    const expected = Array.from(modality, (x) =>
+      x <= center - 0.5 - (width - 1) / 2 ? 0 : x > center - 0.5 + (width - 1) / 2 ? 1 : (x - (center - 0.5)) / (width - 1) + 0.5,
+    );
+    expect(maxAbsDiff(image.data, expected)).toBeLessThan(1e-6);
+  });
+
+  it("window 'none' stretches min..max even when the file has a window", () => {
+    const image = decodeDicom(bytes('mono1-u16-implicit.dcm'), { window: 'none' });
+    expect(image.meta.voi.kind).toBe('min-max');
+    const values = Array.from(image.data);
+    // MONOCHROME1: inverted after the stretch, so both ends are reached.
+    expect(Math.min(...values)).toBe(0);
+    expect(Math.max(...values)).toBe(1);
+  });
+
+  it('each frame of a multi-frame file decodes on its own', () => {
+    const name = 'mono2-u8-rle-3frames.dcm';
+    const frames = [0, 1, 2].map((frame) => decodeDicom(bytes(name), { frame, output: 'modality' }).data);
+    expect(maxAbsDiff(frames[1] as Float32Array, (golden.files[name] as Golden).modality)).toBe(0);
+    expect(maxAbsDiff(frames[0] as Float32Array, frames[1] as Float32Array)).toBeGreaterThan(0);
+    expect(() => decodeDicom(bytes(name), { frame: 3 })).toThrowError(expect.objectContaining({ code: 'E_BAD_ARGUMENT' }) as Error);
+  });
+
+  it('feeds rawImageToTensor as a [h, w, 1] tensor in [0, 1]', () => {
+    const image = decodeDicom(bytes('mono2-u12-explicit.dcm'));
+    const tensor = rawImageToTensor(image);
+    expect(tensor.shape).toEqual([12, 16, 1]);
+    expect(tf.max(tensor).dataSync()[0]).toBeLessThanOrEqual(1);
+    tf.dispose(tensor);
+  });
+
+  it('accepts an ArrayBuffer', () => {
+    const u8 = bytes('mono2-u8-nowindow.dcm');
+    const image = decodeDicom(u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.byteLength) as ArrayBuffer);
+    expect(image.width).toBe(16);
+  });
+});
+
+describe('decodeDicom bad input', () => {
+  const code = (fn: () => unknown): string | undefined => {
+    try {
+      fn();
+    } catch (error) {
+      return isCxrError(error) ? error.code : `not a CxrError: ${String(error)}`;
+    }
+    return undefined;
+  };
+
+  it('JPEG 2000 → E_UNSUPPORTED_DICOM naming the syntax UID and name', () => {
+    expect(() => decodeDicom(bytes('bad-jpeg2000.dcm'))).toThrowError(/1\.2\.840\.10008\.1\.2\.4\.90 \(JPEG 2000 Image Compression \(Lossless Only\)\)/);
+    expect(code(() => decodeDicom(bytes('bad-jpeg2000.dcm')))).toBe('E_UNSUPPORTED_DICOM');
+  });
+
+  it('RGB → E_UNSUPPORTED_DICOM naming the photometric interpretation', () => {
+    expect(code(() => decodeDicom(bytes('bad-rgb.dcm')))).toBe('E_UNSUPPORTED_DICOM');
+    expect(() => decodeDicom(bytes('bad-rgb.dcm'))).toThrowError(/RGB/);
+  });
+
+  it('no pixel data → E_DICOM_NO_PIXELS', () => {
+    expect(code(() => decodeDicom(bytes('bad-no-pixels.dcm')))).toBe('E_DICOM_NO_PIXELS');
+  });
+
+  it('not DICOM, or truncated → E_IMAGE_DECODE', () => {
+    expect(code(() => decodeDicom(new Uint8Array(300).fill(7)))).toBe('E_IMAGE_DECODE');
+    const whole = bytes('mono2-u12-explicit.dcm');
+    expect(code(() => decodeDicom(whole.subarray(0, whole.length - 100)))).toBe('E_IMAGE_DECODE');
+  });
+
+  it('corrupt RLE → E_IMAGE_DECODE', () => {
+    const whole = bytes('mono2-u16-rle.dcm');
+    const broken = whole.slice();
+    // Overwrite the tail of the RLE data with no-op bytes (-128): the segment ends too short.
+    broken.fill(0x80, broken.length - 40, broken.length - 8);
+    expect(code(() => decodeDicom(broken))).toBe('E_IMAGE_DECODE');
+  });
+
+  it('lists the transfer syntaxes it decodes', () => {
+    expect(supportedTransferSyntaxes().map((s) => s.uid)).toEqual([
+      '1.2.840.10008.1.2',
+      '1.2.840.10008.1.2.1',
+      '1.2.840.10008.1.2.2',
+      '1.2.840.10008.1.2.5',
+      '1.2.840.10008.1.2.4.50',
+    ]);
+  });
+});
+
+describe('readDicom (node)', () => {
+  it('reads a path and decodes it', async () => {
+    const image = await readDicom(join(DIR, 'mono2-u12-bigendian.dcm'));
+    const g = golden.files['mono2-u12-bigendian.dcm'] as Golden;
+    expect(maxAbsDiff(image.data, g.display)).toBeLessThan(2e-6);
+  });
+
+  it('errors carry the path', async () => {
+    const path = join(DIR, 'bad-jpeg2000.dcm');
+    await expect(readDicom(path)).rejects.toMatchObject({ code: 'E_UNSUPPORTED_DICOM', path });
+    await expect(readDicom(join(DIR, 'absent.dcm'))).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+  });
+});
