@@ -30,6 +30,7 @@ export interface CsvTable {
  * Read a CSV file with csv-parse (quotes, embedded commas and newlines, BOM). Header names are
  * trimmed; rows with a field count other than the header's are kept as far as they go and listed in
  * `malformed`, as are rows with text under an unnamed header column (a shifted unquoted comma).
+ * Throws E_NOT_FOUND / E_IO (cannot read), E_NO_ROWS (no header), E_MALFORMED_ROW (broken quoting; names the row).
  */
 export async function readCsvTable(path: string): Promise<CsvTable> {
   let text: Buffer;
@@ -43,7 +44,13 @@ export async function readCsvTable(path: string): Promise<CsvTable> {
   try {
     records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as typeof records;
   } catch (error) {
-    throw new CxrError('E_IO', `Cannot parse the CSV file ${path}: ${(error as Error).message}`, { path, cause: error });
+    // csv-parse counts the header as record 1, so the record it stopped in is data row `records`.
+    const records = (error as { records?: unknown }).records;
+    const where = typeof records === 'number' ? `data row ${records}` : 'a row';
+    throw new CxrError('E_MALFORMED_ROW', `Cannot parse the CSV file ${path}: ${where} is malformed (${(error as Error).message}). Fix its quoting: a field with a comma, quote or line break must be in double quotes, with inner quotes doubled.`, {
+      path,
+      cause: error,
+    });
   }
   if (records.length === 0) throw new CxrError('E_NO_ROWS', `The CSV file ${path} is empty (no header line).`, { path });
   const header = (records[0] as { record: string[] }).record.map((h) => h.trim());

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import type * as tf from '@tensorflow/tfjs-core';
 import { CxrError, assertArgument, isCxrError } from '@cxr/core';
@@ -47,6 +47,7 @@ export async function readImageInfo(path: string, options: { maxPixels?: number 
     const st = await stat(path);
     if (!st.isFile()) throw new CxrError('E_IMAGE_DECODE', `${path} is not a file. ${FIX_HINT}`, { path });
     bytes = st.size;
+    await access(path, constants.R_OK); // EACCES here reads as E_IO; libvips would only say it cannot load the file
   } catch (error) {
     throw asDecodeError(error, path);
   }
@@ -134,6 +135,9 @@ function asDecodeError(error: unknown, path: string): CxrError {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || /input file is missing/i.test(message)) {
     return new CxrError('E_NOT_FOUND', `No such file: ${path}. Check the path.`, { path, cause: error });
+  }
+  if (code === 'ELOOP') {
+    return new CxrError('E_IO', `Cannot read ${path}: it is a symbolic link loop (${message}). Fix or remove the link.`, { path, cause: error });
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EIO') {
     return new CxrError('E_IO', `Cannot read ${path}: ${message}. Check its permissions.`, { path, cause: error });

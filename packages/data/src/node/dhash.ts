@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { CxrError, assertArgument, isCxrError } from '@cxr/core';
+import { readImageInfo } from './decode.js';
 
 export interface DHashOptions {
   /**
@@ -7,6 +8,8 @@ export interface DHashOptions {
    * Bits = size².
    */
   size?: number;
+  /** Refuse images with more pixels than this (E_IMAGE_TOO_LARGE), default `decodeImage`'s 100 megapixels. */
+  maxPixels?: number;
 }
 
 /**
@@ -14,14 +17,16 @@ export interface DHashOptions {
  * Lanczos kernel (EXIF orientation applied), then one bit per horizontally adjacent pixel pair
  * (1 where the left pixel is brighter), row by row, most significant bit first. Near-identical
  * images (re-encoded, rescaled, slightly cropped) have hashes a few bits apart: compare with
- * `hammingDistance`. Throws E_NOT_FOUND / E_IMAGE_DECODE.
+ * `hammingDistance`. Throws E_NOT_FOUND / E_IO / E_IMAGE_DECODE / E_IMAGE_TOO_LARGE (the header is
+ * checked first, so a decompression bomb is refused before any pixel is decoded).
  */
 export async function dHash(path: string, options: DHashOptions = {}): Promise<bigint> {
   const size = options.size ?? 8;
   assertArgument(Number.isInteger(size) && size >= 2 && size <= 64, `dHash: size must be an integer in [2, 64] (8 → 64 bits, 16 → 256 bits), got ${String(size)}`);
+  await readImageInfo(path, { maxPixels: options.maxPixels });
   let data: Buffer;
   try {
-    data = await sharp(path, { failOn: 'error' })
+    data = await sharp(path, { failOn: 'error', limitInputPixels: false })
       .rotate()
       .flatten({ background: '#000000' })
       .toColourspace('b-w')

@@ -1,6 +1,6 @@
-import { assertArgument } from '@cxr/core';
+import { assertArgument, isCxrError } from '@cxr/core';
 import { mapLimit } from '../map-limit.js';
-import type { SampleDataset } from '../types.js';
+import type { SampleDataset, SkippedFile } from '../types.js';
 import { dHash, hammingDistance, hashToHex } from './dhash.js';
 
 export interface LeakageReportOptions {
@@ -17,6 +17,8 @@ export interface LeakageReportOptions {
   concurrency?: number;
   /** Skip hashing (patients and shared files only). */
   images?: boolean;
+  /** Images with more pixels than this are not hashed and are listed in `skipped` (default: `decodeImage`'s 100 megapixels). */
+  maxPixels?: number;
 }
 
 export interface LeakageReport {
@@ -28,6 +30,14 @@ export interface LeakageReport {
   nearDuplicates: { a: string; b: string; distance: number; groupA: string | null; groupB: string | null }[];
   hashBits: number;
   threshold: number;
+  /** Distinct files hashed (0 with `images: false`). */
+  hashed: number;
+  /**
+   * Files that could not be hashed (truncated, undecodable, too large, gone), with code and reason.
+   * They are left out of the near-duplicate search, not fatal: a skip-mode dataset lists such files
+   * in `files()` until a pass has found them out.
+   */
+  skipped: SkippedFile[];
   /** Samples per side whose group is unknown (they cannot be checked for patient overlap). */
   ungrouped: { a: number; b: number };
   /** A one-paragraph summary. */
@@ -58,15 +68,26 @@ export async function leakageReport(a: SampleDataset, b: SampleDataset, options:
   const sharedFiles = [...new Set(filesA.filter((f) => setB.has(f)))];
 
   const nearDuplicates: LeakageReport['nearDuplicates'] = [];
+  const skipped: SkippedFile[] = [];
+  let hashed = 0;
   if (options.images ?? true) {
     const unique = [...new Set([...filesA, ...filesB])];
-    const hashes = await mapLimit(unique, options.concurrency ?? 8, (f) => dHash(f, { size: hashSize }));
-    const hashOf = new Map(unique.map((f, i) => [f, hashes[i] as bigint]));
+    const hashes = await mapLimit(unique, options.concurrency ?? 8, async (f) => {
+      try {
+        return await dHash(f, { size: hashSize, maxPixels: options.maxPixels });
+      } catch (error) {
+        if (!isCxrError(error)) throw error;
+        skipped.push({ file: f, code: error.code, reason: error.message });
+        return null;
+      }
+    });
+    const hashOf = new Map(unique.flatMap((f, i) => (hashes[i] === null ? [] : [[f, hashes[i] as bigint] as const])));
+    hashed = hashOf.size;
     const groupOfA = new Map(filesA.map((f, i) => [f, groupsA[i] ?? null]));
     const groupOfB = new Map(filesB.map((f, i) => [f, groupsB[i] ?? null]));
     for (const fa of new Set(filesA)) {
       for (const fb of new Set(filesB)) {
-        if (fa === fb) continue;
+        if (fa === fb || !hashOf.has(fa) || !hashOf.has(fb)) continue;
         const distance = hammingDistance(hashOf.get(fa) as bigint, hashOf.get(fb) as bigint);
         if (distance <= threshold) nearDuplicates.push({ a: fa, b: fb, distance, groupA: groupOfA.get(fa) ?? null, groupB: groupOfB.get(fb) ?? null });
       }
@@ -78,8 +99,10 @@ export async function leakageReport(a: SampleDataset, b: SampleDataset, options:
     `${sharedGroups.length} group(s) in both parts, ${sharedFiles.length} identical file(s), ` +
     (options.images ?? true ? `${nearDuplicates.length} near-duplicate image pair(s) (${bits}-bit dHash, distance <= ${threshold})` : 'images not compared') +
     (ungrouped.a + ungrouped.b > 0 ? `; ${ungrouped.a} + ${ungrouped.b} sample(s) without a group id` : '') +
+    (skipped.length > 0 ? `; ${skipped.length} image(s) could not be hashed (see skipped)` : '') +
     '.';
-  return { sharedGroups, sharedFiles, nearDuplicates, hashBits: bits, threshold, ungrouped, summary };
+  skipped.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
+  return { sharedGroups, sharedFiles, nearDuplicates, hashBits: bits, threshold, hashed, skipped, ungrouped, summary };
 }
 
 

@@ -87,7 +87,7 @@ export interface MetadataReport {
   missing: { row: number; file: string }[];
   /** Rows dropped because their file was already named by an earlier kept row. */
   duplicates: { row: number; file: string; firstRow: number; reason: string }[];
-  /** Rows dropped because the label column is empty or fits several classes. */
+  /** Rows dropped because the label column is empty, a pandas missing value (`NaN`, `N/A`, … when classes are inferred), or fits several classes. */
   unlabeled: { row: number; value: string; reason: string }[];
   /** Kept rows without a patient id (each is its own group in groupSplit). */
   missingPatients: { row: number; file: string }[];
@@ -184,10 +184,18 @@ export async function metadataDataset(options: MetadataDatasetOptions): Promise<
   const unlabeled: MetadataReport['unlabeled'] = [];
   const classify = classMapper(options.classes);
   const labeled: { r: (typeof rows)[number]; className: string; labelValue: string }[] = [];
+  const missingLabel = new Set<number>();
   for (const r of rows) {
     const value = r.values[labelCol] ?? '';
     if (value === '') {
       unlabeled.push({ row: r.row, value, reason: `empty '${labelCol}' cell` });
+      missingLabel.add(r.row);
+      continue;
+    }
+    if (options.classes === undefined && PANDAS_MISSING.has(value)) {
+      // A CSV written by pandas says NaN for a missing label; inferring classes would make it one.
+      unlabeled.push({ row: r.row, value, reason: `missing value '${value}' in '${labelCol}' (pandas' NaN); name it in classes if it is a real label` });
+      missingLabel.add(r.row);
       continue;
     }
     const fits = classify.match(value);
@@ -272,7 +280,7 @@ export async function metadataDataset(options: MetadataDatasetOptions): Promise<
   }
   for (const m of missing) skipped.push({ file: m.file, code: 'E_NOT_FOUND', reason: `row ${m.row} of ${basename(csvPath)}: image file not found` });
   for (const d of duplicates) skipped.push({ file: pathIn(imagesDir, d.file), code: 'E_DUPLICATE_FILE', reason: `row ${d.row}: ${d.reason}` });
-  for (const u of unlabeled) skipped.push({ file: `${csvPath}:row ${u.row}`, code: u.value === '' ? 'E_MALFORMED_ROW' : 'E_AMBIGUOUS_LABEL', reason: u.reason });
+  for (const u of unlabeled) skipped.push({ file: `${csvPath}:row ${u.row}`, code: missingLabel.has(u.row) ? 'E_MALFORMED_ROW' : 'E_AMBIGUOUS_LABEL', reason: u.reason });
   if (rowsKept.length === 0) {
     throw new CxrError('E_NO_ROWS', `None of the ${candidates.length} image file(s) the filtered rows of ${csvPath} name is in ${imagesDir} (e.g. ${missing[0]?.file}). Check imagesDir.`, {
       path: imagesDir,
@@ -390,6 +398,9 @@ async function checkFolder(dir: string): Promise<void> {
 }
 
 const norm = (v: string): string => v.trim().toLowerCase();
+
+/** What pandas' read_csv reads as NaN by default (its `na_values`), besides the empty string. */
+const PANDAS_MISSING = new Set(['#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null']);
 
 function matcherFn(matcher: ValueMatcher, what: string): (value: string) => boolean {
   if (typeof matcher === 'function') return (v) => Boolean(matcher(v.trim()));

@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { CxrError } from '@cxr/core';
 import type { SkippedFile } from '../types.js';
 
@@ -28,10 +28,13 @@ export async function listClassFolders(dir: string): Promise<ClassFolders> {
   }
   const classes: string[] = [];
   const skipped: SkippedFile[] = [];
+  const rootReal = await realpath(root);
   for (const entry of await readEntries(root)) {
     const path = join(root, entry.name);
     if (entry.name.startsWith('.')) {
       skipped.push({ file: path, code: 'E_UNSUPPORTED_FILE', reason: entry.isDir ? 'hidden folder, not a class' : 'hidden file' });
+    } else if (entry.isDir && entry.isLink && (await loopsBack(path, rootReal))) {
+      skipped.push({ file: path, code: 'E_UNSUPPORTED_FILE', reason: 'symbolic link loop (it points to the dataset folder or above), not a class' });
     } else if (entry.isDir) {
       classes.push(entry.name);
     } else {
@@ -43,7 +46,8 @@ export async function listClassFolders(dir: string): Promise<ClassFolders> {
 
 /**
  * Image files under one class folder, recursively (like ImageFolder's os.walk, symlinks followed),
- * sorted by folder then name. Hidden entries and other extensions are reported, not returned.
+ * sorted by folder then name. Hidden entries, other extensions and links back up the tree (a loop
+ * torchvision would follow until the path is too long) are reported, not returned.
  */
 export async function listClassFiles(classDir: string, extensions: readonly string[]): Promise<{ files: string[]; skipped: SkippedFile[] }> {
   const found: Array<[dir: string, name: string]> = [];
@@ -51,12 +55,15 @@ export async function listClassFiles(classDir: string, extensions: readonly stri
   const seen = new Set<string>();
   const walk = async (dir: string): Promise<void> => {
     const real = await realpath(dir);
-    if (seen.has(real)) return; // a symlink loop
+    if (seen.has(real)) return; // reached twice through links: list its files once
     seen.add(real);
     for (const entry of await readEntries(dir)) {
       const path = join(dir, entry.name);
       if (entry.name.startsWith('.')) {
         skipped.push({ file: path, code: 'E_UNSUPPORTED_FILE', reason: entry.isDir ? 'hidden folder' : 'hidden file' });
+      } else if (entry.isDir && entry.isLink && (await loopsBack(path, real))) {
+        // Following it would walk the dataset again and file other classes' images under this one.
+        skipped.push({ file: path, code: 'E_UNSUPPORTED_FILE', reason: 'symbolic link loop (it points to a folder above it), not followed' });
       } else if (entry.isDir) {
         await walk(path);
       } else if (extensions.includes(extname(entry.name).toLowerCase())) {
@@ -74,6 +81,14 @@ export async function listClassFiles(classDir: string, extensions: readonly stri
 interface Entry {
   name: string;
   isDir: boolean;
+  isLink: boolean;
+}
+
+/** Whether the linked folder at `path` is `fromReal` itself or one of its ancestors (following it loops). */
+async function loopsBack(path: string, fromReal: string): Promise<boolean> {
+  const target = await realpath(path).catch(() => null);
+  if (target === null) return false;
+  return fromReal === target || fromReal.startsWith(target.endsWith(sep) ? target : target + sep);
 }
 
 async function readEntries(dir: string): Promise<Entry[]> {
@@ -84,7 +99,7 @@ async function readEntries(dir: string): Promise<Entry[]> {
   for (const d of dirents) {
     let isDir = d.isDirectory();
     if (d.isSymbolicLink()) isDir = (await stat(join(dir, d.name)).catch(() => null))?.isDirectory() ?? false;
-    entries.push({ name: d.name, isDir });
+    entries.push({ name: d.name, isDir, isLink: d.isSymbolicLink() });
   }
   return entries.sort((a, b) => compare(a.name, b.name));
 }
