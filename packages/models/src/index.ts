@@ -60,3 +60,7 @@ export { splitFrozenStem } from './graph/frozen-stem.js';
 export type { FrozenStemSplit } from './graph/frozen-stem.js';
 export { graphNodes, runNode, nodeOf, isInputNode } from './graph/nodes.js';
 export type { GraphNode } from './graph/nodes.js';
+export { loadKerasH5Weights, kerasH5ToArtifacts } from './h5/load-keras-h5.js';
+export type { LoadKerasH5Options } from './h5/load-keras-h5.js';
+export { readKerasH5 } from './h5/read-keras-h5.js';
+export type { KerasH5Weights, KerasH5Layer, KerasH5Weight } from './h5/read-keras-h5.js';
