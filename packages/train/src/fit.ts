@@ -16,6 +16,7 @@ import { resolveMetrics, type MetricName } from './metrics/metrics.js';
 import { StreamingPrecisionRecall } from './metrics/precision-recall.js';
 import { resolveOptimizer, type OptimizerSpec } from './optimizer.js';
 import { deriveSeed, randomSeed, SeedStream } from './seeds.js';
+import { StepGuard, weightsFinite } from './step-guard.js';
 import { applyTrainingCheckpoint, checkCheckpointVersion, type TrainingCheckpoint } from './training-state.js';
 
 export interface FitOptions {
@@ -263,15 +264,29 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
           for (const cb of callbacks) await cb.onBatchBegin?.(steps, ctx);
           dropout.reseed(dropoutRng);
           images = augmentImages(options.augment, batch.images, deriveSeed(augmentSeed, SeedStream.augment, steps), 'fit');
-          const step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc, classWeights);
-          if (!step.finite) {
+          // NaN/Inf guard: a step whose loss, gradients or resulting weights are not finite is undone.
+          const guard = new StepGuard(model, optimizer);
+          let step: StepResult;
+          let weightsOk = true;
+          try {
+            step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc, classWeights);
+            weightsOk = !step.finite || (await weightsFinite(model));
+          } catch (error) {
+            guard.restore();
+            throw error;
+          }
+          if (!step.finite || !weightsOk) {
+            guard.restore();
             throw new CxrError(
               'E_NOT_FINITE',
-              `Training diverged at epoch ${epoch}, batch ${steps}: the loss is ${step.loss}` +
-                `${Number.isFinite(step.loss) ? ' but a gradient is not finite' : ''}. ` +
+              `Training diverged at epoch ${epoch}, batch ${steps}: ` +
+                (!weightsOk
+                  ? `the loss (${step.loss}) and gradients are finite but the update made a weight non-finite (learning rate too high?). `
+                  : `the loss is ${step.loss}${Number.isFinite(step.loss) ? ' but a gradient is not finite' : ''}. `) +
                 'The weights are those of the last good step. Lower the learning rate or check the inputs for NaN/Infinity.',
             );
           }
+          guard.discard();
           steps++;
           seen += size;
           lossSum += step.loss;

@@ -18,6 +18,18 @@ const isSlotArray = (v: unknown): v is Array<SlotVariable | undefined> =>
  * is as it was (a fresh optimizer is fresh again). SGD/Momentum's cached −lr tensor is refreshed.
  */
 export function snapshotOptimizer(optimizer: tf.Optimizer): () => void {
+  return takeOptimizerSnapshot(optimizer).restore;
+}
+
+export interface OptimizerSnapshot {
+  /** Put the state back and release the copies. */
+  restore(): void;
+  /** Keep the current state; release the copies. */
+  discard(): void;
+}
+
+/** `snapshotOptimizer` that can also be dropped without restoring (the NaN guard takes one per step). */
+export function takeOptimizerSnapshot(optimizer: tf.Optimizer): OptimizerSnapshot {
   const o = optimizer as unknown as Record<string, unknown>;
   const numbers = new Map<string, number>();
   const variables = new Map<string, tf.Tensor>();
@@ -28,7 +40,11 @@ export function snapshotOptimizer(optimizer: tf.Optimizer): () => void {
     else if (v instanceof tf.Variable) variables.set(key, tf.clone(v));
     else if (isSlotArray(v)) slots.set(key, v.map((e) => (e ? tf.clone(e.variable) : undefined)));
   }
-  return () => {
+  const discard = () => {
+    tf.dispose([...variables.values()]);
+    for (const saved of slots.values()) tf.dispose(saved.filter((s): s is tf.Tensor => !!s));
+  };
+  const restore = () => {
     for (const [key, value] of variables) {
       (o[key] as tf.Variable).assign(value);
       value.dispose();
@@ -49,4 +65,5 @@ export function snapshotOptimizer(optimizer: tf.Optimizer): () => void {
     const lr = numbers.get('learningRate');
     if (lr !== undefined) setLearningRate(optimizer, lr);
   };
+  return { restore, discard };
 }

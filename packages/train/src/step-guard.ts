@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { takeOptimizerSnapshot, type OptimizerSnapshot } from './optimizer-state.js';
+
+/**
+ * The NaN/Inf guard's undo record for one training step: every model weight (BatchNorm's moving
+ * statistics move in the forward pass, before the loss is known) and the optimizer state. The
+ * copies are `tf.clone`s, which share the buffers until the step replaces them, so taking one
+ * costs no copying; the old buffers just live until the step is judged good.
+ */
+export class StepGuard {
+  private readonly weights: tf.Tensor[];
+  private readonly optimizer: OptimizerSnapshot;
+
+  constructor(
+    private readonly model: tfl.LayersModel,
+    optimizer: tf.Optimizer,
+  ) {
+    this.weights = model.weights.map((w) => tf.clone(w.read()));
+    this.optimizer = takeOptimizerSnapshot(optimizer);
+  }
+
+  /** Put the weights and the optimizer back as they were before the step. */
+  restore(): void {
+    this.model.weights.forEach((w, i) => (w.read() as tf.Variable).assign(this.weights[i] as tf.Tensor));
+    this.optimizer.restore();
+    tf.dispose(this.weights);
+  }
+
+  discard(): void {
+    this.optimizer.discard();
+    tf.dispose(this.weights);
+  }
+}
+
+/** True when every weight of the model is finite (Σ of sums: a NaN or ±Inf anywhere makes it non-finite). */
+export async function weightsFinite(model: tfl.LayersModel): Promise<boolean> {
+  const total = tf.tidy(() => tf.addN(model.weights.map((w) => tf.sum(tf.cast(w.read(), 'float32')))));
+  try {
+    return Number.isFinite((await total.data())[0]);
+  } finally {
+    total.dispose();
+  }
+}
