@@ -798,6 +798,19 @@ function buildCases(): Built[] {
       note: 'Ragged rows are kept when the named columns can be read and listed in `metadataReport().malformed`.',
     }),
     csvCase({
+      id: 'csv-unquoted-comma',
+      description: 'An unquoted comma in a file name (`x, y.png,B,p2`) shifts the row: file `x`, label `y.png`.',
+      csv: 'filename,finding,patientid\na.png,A,p1\nx, y.png,B,p2\nb.png,B,p3\n',
+      expect: {
+        readCsvTable: { ok: { rows: 3, malformed: [2] } },
+        metadataDataset: {
+          skip: [{ file: img('x'), code: 'E_NOT_FOUND', reason: 'row 2 of metadata.csv: image file not found' }],
+          ok: { samples: { [img('a.png')]: 'A', [img('b.png')]: 'B' }, malformed: [2] },
+        },
+      },
+      note: "The shifted row names no existing file, so it is reported and dropped; its label `y.png` does not become a third (empty) class, because inferred classes come from rows whose image exists.",
+    }),
+    csvCase({
       id: 'csv-unclosed-quote',
       description: 'A quote opened on line 3 and never closed.',
       csv: 'filename,finding,patientid\na.png,A,p1\n"b.png,B,p2\nc.png,A,p3\n',

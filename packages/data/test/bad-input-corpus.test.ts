@@ -114,6 +114,8 @@ async function observe(loader: CorpusLoader, c: CorpusCase, dir: string): Promis
       case 'metadataDataset': {
         const ds = await metadataDataset({ csv: join(dir, 'metadata.csv'), imagesDir: c.files.some((f) => f.startsWith('folder/')) ? folder : join(dir, 'images'), onError: 'skip', maxPixels, classes: c.options?.classes });
         const samples = await pass(ds);
+        // A class no sample has would be a silently wrong class list: every class must be in the data.
+        expect(new Set(Object.values(samples)).size, `classes ${ds.classes.join(', ')}`).toBe(ds.classes.length);
         return { skipped: skips(ds.report().skipped), loaded: { samples, malformed: ds.metadataReport().malformed.map((m) => m.row) } };
       }
       case 'readCsvTable': {

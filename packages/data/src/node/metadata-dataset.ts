@@ -210,13 +210,12 @@ export async function metadataDataset(options: MetadataDatasetOptions): Promise<
       { path: csvPath },
     );
   }
-  const classes = classify.names ?? [...new Set(labeled.map((l) => l.className))].sort();
-  if (classes.length < 2) {
-    throw new CxrError('E_SINGLE_CLASS', `Only one class ('${classes[0]}') in ${csvPath} after filtering; a classifier needs at least two. Check filter and classes.`, {
+  let classes = classify.names ?? [...new Set(labeled.map((l) => l.className))].sort();
+  const singleClass = (): CxrError =>
+    new CxrError('E_SINGLE_CLASS', `Only one class ('${classes[0]}') in ${csvPath} after filtering; a classifier needs at least two. Check filter and classes.`, {
       path: csvPath,
     });
-  }
-  const classIndex = new Map(classes.map((c, i) => [c, i]));
+  if (classes.length < 2) throw singleClass();
 
   // Duplicate file names: the first row is kept; a later row with another class drops both.
   const duplicates: MetadataReport['duplicates'] = [];
@@ -269,7 +268,7 @@ export async function metadataDataset(options: MetadataDatasetOptions): Promise<
       return;
     }
     const patient = patientCol ? l.r.values[patientCol] || null : null;
-    rowsKept.push({ row: l.r.row, line: l.r.line, file, label: classIndex.get(l.className) as number, className: l.className, labelValue: l.labelValue, patient, values: l.r.values });
+    rowsKept.push({ row: l.r.row, line: l.r.line, file, label: -1, className: l.className, labelValue: l.labelValue, patient, values: l.r.values });
   });
   steps.push({ step: 'images', rows: rowsKept.length });
   if (missing.length > 0 && onMissing === 'throw') {
@@ -286,6 +285,14 @@ export async function metadataDataset(options: MetadataDatasetOptions): Promise<
       path: imagesDir,
     });
   }
+  if (classify.names === null) {
+    // Inferred classes come from rows whose image exists (as in Keras' flow_from_dataframe), so a label
+    // that only rows with absent files carry — e.g. one shifted in by an unquoted comma — is no class.
+    classes = [...new Set(rowsKept.map((r) => r.className))].sort();
+    if (classes.length < 2) throw singleClass();
+  }
+  const classIndex = new Map(classes.map((c, i) => [c, i]));
+  for (const r of rowsKept) r.label = classIndex.get(r.className) as number;
   const missingPatients = patientCol ? rowsKept.filter((r) => r.patient === null).map((r) => ({ row: r.row, file: r.file })) : [];
   const counts: Record<string, number> = Object.fromEntries(classes.map((c) => [c, 0]));
   for (const r of rowsKept) counts[r.className]! += 1;
