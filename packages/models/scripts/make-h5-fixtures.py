@@ -75,10 +75,14 @@ def lung_classifier(side=64, classes=3):
     ]
 
 
-def save_attributes(group, name, data):
-    """keras save_attributes_to_hdf5_group: split into name0, name1, … past the 64 KB header limit."""
+def save_attributes(group, name, data, min_chunks=1):
+    """keras save_attributes_to_hdf5_group: split into name0, name1, … past the 64 KB header limit.
+
+    min_chunks > 1 forces the split that Keras makes for models with very many layers
+    (EfficientNetB7, DenseNet201) on this small model, so the reader's join is tested.
+    """
     data_npy = np.asarray(data)
-    chunks = 1
+    chunks = min_chunks
     parts = np.array_split(data_npy, chunks)
     while any(p.nbytes > 64512 for p in parts):
         chunks += 1
@@ -90,9 +94,9 @@ def save_attributes(group, name, data):
         group.attrs[name] = data
 
 
-def save_weights_group(f, layers, compress=False, prefix_of=None):
+def save_weights_group(f, layers, compress=False, prefix_of=None, name_chunks=1):
     """keras save_weights_to_hdf5_group for `layers` = [(layer name, [(weight name, shape)])]."""
-    save_attributes(f, 'layer_names', [n.encode('utf8') for n, _ in layers])
+    save_attributes(f, 'layer_names', [n.encode('utf8') for n, _ in layers], min_chunks=name_chunks)
     f.attrs['backend'] = b'tensorflow'
     f.attrs['keras_version'] = KERAS_VERSION
     for layer, weights in sorted(layers, key=lambda x: x[0]):
@@ -106,14 +110,14 @@ def save_weights_group(f, layers, compress=False, prefix_of=None):
             d[()] = value
 
 
-def full_model(path, layers, model_config, compress=False):
+def full_model(path, layers, model_config, compress=False, name_chunks=1):
     # libver 'latest' (compact chunk indexes) only for the compressed file, to keep it small.
     with h5py.File(path, 'w', **({'libver': 'latest'} if compress else {})) as f:
         f.attrs['keras_version'] = KERAS_VERSION
         f.attrs['backend'] = b'tensorflow'
         f.attrs['model_config'] = json.dumps(model_config).encode('utf8')
         f.attrs['training_config'] = json.dumps({'loss': 'categorical_crossentropy', 'optimizer_config': {'class_name': 'Adam', 'config': {}}}).encode('utf8')
-        save_weights_group(f.create_group('model_weights'), layers, compress=compress)
+        save_weights_group(f.create_group('model_weights'), layers, compress=compress, name_chunks=name_chunks)
         opt = f.create_group('optimizer_weights')
         save_attributes(opt, 'weight_names', [b'Adam/iter:0'])
         opt.create_dataset('Adam/iter:0', data=np.int64(7))
@@ -140,12 +144,14 @@ with h5py.File(os.path.join(OUT, 'lung-classifier.nested.h5'), 'w') as f:
     for w, shape in inner:
         g.create_dataset(w + ':0', data=values(w, shape))
 
-# 3. Full model of the MobileNet backbone at alpha 0.25 (model.save('mobilenet-0.25.h5')), gzip'd.
+# 3. Full model of the MobileNet backbone at alpha 0.25 (model.save('mobilenet-0.25.h5')), gzip'd,
+#    with layer_names split in 3 chunks (layer_names0/1/2) as Keras does for big models.
 full_model(
     os.path.join(OUT, 'mobilenet-0.25.h5'),
     mobilenet(0.25),
     {'class_name': 'Functional', 'config': {'name': 'mobilenet_0.25_224', 'layers': '… (not read by cxr)'}},
     compress=True,
+    name_chunks=3,
 )
 
 # 4. A Keras 3 `.weights.h5` (layers/<name>/vars/<i>): cxr reports it with a coded error.

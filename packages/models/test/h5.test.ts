@@ -59,10 +59,11 @@ describe('readKerasH5', () => {
     ]);
   });
 
-  it('reads the full-model layout (model_weights/, gzip datasets)', async () => {
+  it('reads the full-model layout (model_weights/, gzip datasets, layer_names split into layer_names0/1/2)', async () => {
     const h5 = await readKerasH5(bytes('mobilenet-0.25.h5'));
     expect(h5.layout).toBe('model');
     expect(h5.layers[0]?.name).toBe('input_1');
+    expect(h5.layers.map((l) => l.name)).toEqual(mobileNet({ alpha: 0.25, inputShape: [32, 32, 3] }).layers.map((l) => l.name));
     // conv1 + conv1_bn (4) + 13 blocks × (depthwise + 4 BN + pointwise + 4 BN).
     expect(h5.layers.flatMap((l) => l.weights).length).toBe(5 + 13 * 10);
   });
