@@ -2,6 +2,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
 
 const done = new Set<string>();
 
@@ -16,7 +17,8 @@ function replaceKernel(config: KernelConfig): KernelConfig | undefined {
 /**
  * Kernels cxr adds to tfjs-backend-wasm so it can train CNNs fast: a filter gradient (missing
  * from the stock backend), a stride-1 input gradient on XNNPACK (the stock one is slow; it
- * stays as the fallback for strided convolutions) and both depthwise gradients. Idempotent.
+ * stays as the fallback for strided convolutions), both depthwise gradients and a whole-tensor
+ * MaxPoolGrad for non-overlapping windows. Idempotent.
  */
 export function registerWasmKernels(): void {
   if (done.has('wasm')) return;
@@ -24,6 +26,8 @@ export function registerWasmKernels(): void {
   replaceKernel(conv2dBackpropFilterConfig('wasm'));
   const stockInput = getKernel('Conv2DBackpropInput', 'wasm');
   replaceKernel(conv2dBackpropInputConfig('wasm', stockInput?.kernelFunc));
+  // Stock wasm MaxPoolGrad loops per window on one thread (a quarter of a LungClassifier step).
+  replaceKernel(maxPoolGradConfig('wasm', getKernel('MaxPoolGrad', 'wasm')?.kernelFunc));
   // Missing from tfjs-backend-wasm 4.22: without them no MobileNet can train there.
   for (const config of [depthwiseBackpropFilterConfig('wasm'), depthwiseBackpropInputConfig('wasm')]) {
     if (!getKernel(config.kernelName, 'wasm')) registerKernel(config);
