@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCxrError } from '@cxr/core';
-import { decodeDicom, rawImageToTensor, supportedTransferSyntaxes } from '@cxr/data';
+import { decodeDicom, fromSources, rawImageToTensor, supportedTransferSyntaxes } from '@cxr/data';
 import { readDicom } from '@cxr/data/node';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -182,5 +182,25 @@ describe('readDicom (node)', () => {
     const path = join(DIR, 'bad-jpeg2000.dcm');
     await expect(readDicom(path)).rejects.toMatchObject({ code: 'E_UNSUPPORTED_DICOM', path });
     await expect(readDicom(join(DIR, 'absent.dcm'))).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+  });
+});
+
+describe('DICOM datasets through fromSources', () => {
+  it('batches DICOM files; a bad one is skipped and reported with its code', async () => {
+    const files = ['mono2-u12-explicit.dcm', 'mono1-u16-implicit.dcm', 'bad-rgb.dcm', 'mono2-u16-rle.dcm'];
+    const dataset = fromSources({
+      classes: ['a', 'b'],
+      items: files.map((name, i) => ({ source: join(DIR, name), label: i % 2, file: name })),
+      decode: (path) => readDicom(path),
+      onError: 'skip',
+    });
+    let images = 0;
+    for await (const batch of dataset.batch(4)) {
+      expect(batch.images.shape).toEqual([3, 12, 16, 1]);
+      images += batch.images.shape[0];
+      tf.dispose([batch.images, batch.labels]);
+    }
+    expect(images).toBe(3);
+    expect(dataset.report().skipped).toEqual([expect.objectContaining({ file: 'bad-rgb.dcm', code: 'E_UNSUPPORTED_DICOM' })]);
   });
 });
