@@ -128,6 +128,19 @@ lung = lung_classifier()
 with h5py.File(os.path.join(OUT, 'lung-classifier.weights.h5'), 'w') as f:
     save_weights_group(f, lung)
 
+# 1b. The same weights as Keras 2 on TF1 could name them (variables `1stConvLayer_1/kernel:0` when a
+#     model was built twice in a session), stored as float64: matched by their layer group, cast.
+with h5py.File(os.path.join(OUT, 'lung-classifier.tf1-names.weights.h5'), 'w') as f:
+    save_attributes(f, 'layer_names', [n.encode('utf8') for n, _ in lung])
+    f.attrs['backend'] = b'tensorflow'
+    f.attrs['keras_version'] = b'2.2.4'
+    for layer, weights in sorted(lung, key=lambda x: x[0]):
+        g = f.create_group(layer)
+        names = [w.replace(layer + '/', layer + '_1/') + ':0' for w, _ in weights]
+        save_attributes(g, 'weight_names', [n.encode('utf8') for n in names])
+        for (w, shape), n in zip(weights, names):
+            g.create_dataset(n, data=values(w, shape).astype(np.float64))
+
 # 2. Full model whose only weighted layer is a nested model (Sequential([LungClassifier])), as Keras
 #    writes a wrapped sub-model: one group named after it, weight names without its prefix.
 with h5py.File(os.path.join(OUT, 'lung-classifier.nested.h5'), 'w') as f:

@@ -96,6 +96,14 @@ describe('loadKerasH5Weights', () => {
     model.dispose();
   });
 
+  it('TF1-style variable names (`1stConvLayer_1/kernel:0`) match by their layer group; float64 values are cast', async () => {
+    const model = lungClassifier({ inputShape: [64, 64, 1], seed: 6 });
+    const report = await loadKerasH5Weights(model, file('lung-classifier.tf1-names.weights.h5'));
+    expect(report.loaded).toHaveLength(6);
+    expect(expectFixtureWeights(model)).toBe(6);
+    model.dispose();
+  });
+
   it('a nested sub-model group (Sequential([LungClassifier])) matches by its inner weight names', async () => {
     const model = lungClassifier({ inputShape: [64, 64, 1], seed: 2 });
     const report = await loadKerasH5Weights(model, file('lung-classifier.nested.h5'));
