@@ -16,7 +16,7 @@ describe('prCurveSpec', () => {
     expect(spec['title']).toBe('Precision-Recall Curve');
     const [chance, line] = spec['layer'];
     expect(chance.data.values).toEqual([{ recall: 0, precision: 0.5 }, { recall: 1, precision: 0.5 }]);
-    expect(line.mark).toEqual({ type: 'line', interpolate: 'step-before' });
+    expect(line.mark).toEqual({ type: 'line', interpolate: 'step-after' });
     expect(line.encoding.color.sort).toEqual([`COVID19 (AP = ${ap.toFixed(2)})`]);
     expect(line.data.values).toHaveLength(curve.recall.length);
     expect(await renderSpec(prCurveSpec([{ name: 'a', ...curve }]), { format: 'svg' })).toContain('Recall');

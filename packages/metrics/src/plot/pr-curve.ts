@@ -53,8 +53,8 @@ export function prCurveSpec(curves: readonly NamedPrCurve[], options: PrCurveSpe
   }
   layers.push({
     data: { values },
-    // sklearn draws drawstyle="steps-post" over recall decreasing; step-before over our order is the same path.
-    mark: { type: 'line', interpolate: 'step-before' },
+    // sklearn's PrecisionRecallDisplay: drawstyle="steps-post" in the curve's order (recall decreasing).
+    mark: { type: 'line', interpolate: 'step-after' },
     encoding: { x, y, order: { field: 'order', type: 'quantitative' }, color: { field: 'curve', type: 'nominal', title: null, sort: legend, legend: { labelLimit: 400 } } },
   });
   return {
