@@ -34,3 +34,5 @@ export type { GroupSplitOptions, GroupSplit, GroupId } from './group-split.js';
 export { readDicom } from './dicom/read-dicom-file.js';
 export { decodeDicom } from './dicom.js';
 export type { DecodeDicomOptions, DicomImage, DicomMeta } from './dicom.js';
+export { decodeDicomImage } from './dicom/decode-dicom-image.js';
+export type { DecodeDicomImageOptions } from './dicom/decode-dicom-image.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCxrError } from '@cxr/core';
 import { decodeDicom, fromSources, rawImageToTensor, supportedTransferSyntaxes } from '@cxr/data';
-import { readDicom } from '@cxr/data/node';
+import { decodeDicomImage, readDicom } from '@cxr/data/node';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 
@@ -202,5 +202,39 @@ describe('DICOM datasets through fromSources', () => {
     }
     expect(images).toBe(3);
     expect(dataset.report().skipped).toEqual([expect.objectContaining({ file: 'bad-rgb.dcm', code: 'E_UNSUPPORTED_DICOM' })]);
+  });
+});
+
+describe('decodeDicomImage (node): DICOM through the decodeImage contract', () => {
+  const path = join(DIR, 'mono2-u12-explicit.dcm');
+  const g = golden.files['mono2-u12-explicit.dcm'] as Golden;
+
+  it('no resize, 1 channel: the display values as 16-bit samples', async () => {
+    const raw = await decodeDicomImage(path, { channels: 1 });
+    expect([raw.width, raw.height, raw.channels]).toEqual([16, 12, 1]);
+    expect(raw.data).toBeInstanceOf(Uint16Array);
+    expect(maxAbsDiff(raw.data, g.display.map((v) => v * 65535))).toBeLessThanOrEqual(0.5 + 1e-3);
+  });
+
+  it('default 3 channels (gray copied), and imageSize resizes + centre-crops like decodeImage', async () => {
+    const rgb = await decodeDicomImage(path);
+    expect(rgb.channels).toBe(3);
+    for (let i = 0; i < rgb.width * rgb.height; i++) {
+      expect(rgb.data[3 * i]).toBe(rgb.data[3 * i + 1]);
+      expect(rgb.data[3 * i]).toBe(rgb.data[3 * i + 2]);
+    }
+    const small = await decodeDicomImage(path, { channels: 1, imageSize: 8 });
+    expect([small.width, small.height, small.channels]).toEqual([8, 8, 1]);
+    const stretched = await decodeDicomImage(path, { channels: 1, imageSize: [6, 20], resize: 'stretch' });
+    expect([stretched.width, stretched.height]).toEqual([20, 6]);
+    // A linear downscale stays within the source range.
+    const values = Array.from(small.data);
+    const source = g.display.map((v) => Math.round(v * 65535));
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(Math.min(...source));
+    expect(Math.max(...values)).toBeLessThanOrEqual(Math.max(...source));
+  });
+
+  it('keeps the DICOM error codes and the path', async () => {
+    await expect(decodeDicomImage(join(DIR, 'bad-no-pixels.dcm'))).rejects.toMatchObject({ code: 'E_DICOM_NO_PIXELS', path: join(DIR, 'bad-no-pixels.dcm') });
   });
 });
