@@ -32,7 +32,8 @@ export { oneCycle, oneCycleAt, combinedCos, schedCos, setAdamBeta1 } from './one
 export type { OneCycle, OneCycleOptions, OneCycleValues } from './one-cycle.js';
 export { fineTune } from './fine-tune.js';
 export type { FineTuneOptions, FineTuneResult } from './fine-tune.js';
-export { snapshotOptimizer } from './optimizer-state.js';
+export { snapshotOptimizer, takeOptimizerSnapshot } from './optimizer-state.js';
+export type { OptimizerSnapshot } from './optimizer-state.js';
 export { captureTrainingState, captureOptimizerState, captureWeights, applyTrainingCheckpoint, TRAINING_CHECKPOINT_VERSION } from './training-state.js';
 export type { TrainingCheckpoint, OptimizerState, TensorRecord } from './training-state.js';
 export { StreamingPrecisionRecall, precisionRecallCounts } from './metrics/precision-recall.js';
