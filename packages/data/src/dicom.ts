@@ -114,7 +114,8 @@ export function decodeDicom(bytes: Uint8Array | ArrayBuffer, options: DecodeDico
   };
 }
 
-function checkDecodable(header: DicomHeader): void {
+/** Throw E_UNSUPPORTED_DICOM / E_IMAGE_DECODE unless decodeDicom can decode a file with this header. */
+export function checkDecodable(header: DicomHeader): void {
   const { photometricInterpretation: pi, samplesPerPixel, bitsAllocated, bitsStored, highBit, rows, columns } = header;
   if (!PHOTOMETRIC.has(pi) || samplesPerPixel !== 1) {
     throw new CxrError(

@@ -31,7 +31,7 @@ export { leakageReport } from './node/leakage.js';
 export type { LeakageReportOptions, LeakageReport } from './node/leakage.js';
 export { groupSplit } from './group-split.js';
 export type { GroupSplitOptions, GroupSplit, GroupId } from './group-split.js';
-export { readDicom } from './dicom/read-dicom-file.js';
+export { readDicom, readDicomInfo } from './dicom/read-dicom-file.js';
 export { decodeDicom } from './dicom.js';
 export type { DecodeDicomOptions, DicomImage, DicomMeta } from './dicom.js';
 export { decodeDicomImage } from './dicom/decode-dicom-image.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCxrError } from '@cxr/core';
 import { decodeDicom, fromSources, rawImageToTensor, supportedTransferSyntaxes } from '@cxr/data';
-import { decodeDicomImage, readDicom } from '@cxr/data/node';
+import { decodeDicomImage, readDicom, readDicomInfo } from '@cxr/data/node';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 
@@ -232,6 +232,11 @@ describe('decodeDicomImage (node): DICOM through the decodeImage contract', () =
     const source = g.display.map((v) => Math.round(v * 65535));
     expect(Math.min(...values)).toBeGreaterThanOrEqual(Math.min(...source));
     expect(Math.max(...values)).toBeLessThanOrEqual(Math.max(...source));
+  });
+
+  it('readDicomInfo reads the header only: size and format, unsupported files fail with their code', async () => {
+    await expect(readDicomInfo(path)).resolves.toEqual({ width: 16, height: 12, channels: 1, depth: 'ushort', format: 'dicom' });
+    await expect(readDicomInfo(join(DIR, 'bad-rgb.dcm'))).rejects.toMatchObject({ code: 'E_UNSUPPORTED_DICOM' });
   });
 
   it('keeps the DICOM error codes and the path', async () => {
