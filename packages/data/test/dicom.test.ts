@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCxrError } from '@cxr/core';
 import { decodeDicom, fromSources, rawImageToTensor, supportedTransferSyntaxes } from '@cxr/data';
-import { decodeDicomImage, readDicom, readDicomInfo } from '@cxr/data/node';
+import { decodeDicomImage, imageFolder, readDicom, readDicomInfo } from '@cxr/data/node';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 
@@ -111,7 +113,7 @@ describe('decodeDicom windows and frames', () => {
     const image = decodeDicom(bytes('mono2-u12-explicit.dcm'));
     const tensor = rawImageToTensor(image);
     expect(tensor.shape).toEqual([12, 16, 1]);
-    expect(tf.max(tensor).dataSync()[0]).toBeLessThanOrEqual(1);
+    expect(tf.tidy(() => tf.max(tensor).dataSync()[0])).toBeLessThanOrEqual(1);
     tf.dispose(tensor);
   });
 
@@ -241,5 +243,36 @@ describe('decodeDicomImage (node): DICOM through the decodeImage contract', () =
 
   it('keeps the DICOM error codes and the path', async () => {
     await expect(decodeDicomImage(join(DIR, 'bad-no-pixels.dcm'))).rejects.toMatchObject({ code: 'E_DICOM_NO_PIXELS', path: join(DIR, 'bad-no-pixels.dcm') });
+  });
+});
+
+describe('imageFolder reads .dcm files', () => {
+  it('a class folder of DICOM files loads like PNGs; an unsupported one is skipped with its code', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cxr-dicom-'));
+    try {
+      const layout: Record<string, string[]> = {
+        covid: ['mono2-u12-explicit.dcm', 'mono1-u16-implicit.dcm'],
+        normal: ['mono2-u16-rle.dcm', 'mono2-u8-jpeg-baseline.dcm', 'bad-jpeg2000.dcm'],
+      };
+      for (const [cls, names] of Object.entries(layout)) {
+        await mkdir(join(root, cls));
+        for (const name of names) await copyFile(join(DIR, name), join(root, cls, name.toUpperCase().replace('.DCM', '.dcm')));
+      }
+      const dataset = await imageFolder(root, { imageSize: 8, channels: 1, onError: 'skip' });
+      expect(dataset.report().counts).toEqual({ covid: 2, normal: 2 });
+      expect(dataset.report().skipped).toEqual([expect.objectContaining({ code: 'E_UNSUPPORTED_DICOM' })]);
+      let n = 0;
+      for await (const batch of dataset.batch(4)) {
+        expect(batch.images.shape).toEqual([4, 8, 8, 1]);
+        const [lo, hi] = tf.tidy(() => [tf.min(batch.images).dataSync()[0] as number, tf.max(batch.images).dataSync()[0] as number]);
+        expect(lo).toBeGreaterThanOrEqual(0);
+        expect(hi).toBeLessThanOrEqual(1);
+        n += 4;
+        tf.dispose([batch.images, batch.labels]);
+      }
+      expect(n).toBe(4);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

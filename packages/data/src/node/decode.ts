@@ -1,10 +1,13 @@
 import { access, constants, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import sharp from 'sharp';
 import type * as tf from '@tensorflow/tfjs-core';
 import { CxrError, assertArgument, isCxrError } from '@cxr/core';
 import { rawImageToTensor } from '../pixels.js';
 import { checkImageSize, checkResizeMode, resizePlan, type ImageSize, type ResizeMode } from '../resize-plan.js';
 import type { RawImage } from '../types.js';
+import { readDicomInfo } from '../dicom/read-dicom-file.js';
+import { decodeDicomImage } from '../dicom/decode-dicom-image.js';
 
 export interface DecodeImageOptions {
   /** 1 = grayscale (libvips luminance), 3 = RGB (gray is copied to R, G, B). Alpha is dropped. Default 3, like torchvision's ImageFolder. */
@@ -42,6 +45,8 @@ const FIX_HINT = "Fix or remove the file, or pass onError: 'skip' to leave it ou
 /** Read and check an image's header (size, channels, bit depth) without decoding its pixels. */
 export async function readImageInfo(path: string, options: { maxPixels?: number } = {}): Promise<ImageInfo> {
   const maxPixels = checkMaxPixels(options.maxPixels);
+  // DICOM is not a sharp format: decoded by @cxr/data's own reader (16-bit display values).
+  if (extname(path).toLowerCase() === '.dcm') return checkPixels(await readDicomInfo(path), maxPixels, path);
   let bytes: number;
   try {
     const st = await stat(path);
@@ -61,6 +66,11 @@ export async function readImageInfo(path: string, options: { maxPixels?: number 
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
   if (!width || !height) throw new CxrError('E_IMAGE_DECODE', `Cannot decode ${path}: no image size in its header. ${FIX_HINT}`, { path });
+  return checkPixels({ width, height, channels: meta.channels ?? 0, depth: meta.depth ?? 'uchar', format: meta.format ?? 'unknown' }, maxPixels, path);
+}
+
+function checkPixels(info: ImageInfo, maxPixels: number, path: string): ImageInfo {
+  const { width, height } = info;
   if (width * height > maxPixels) {
     throw new CxrError(
       'E_IMAGE_TOO_LARGE',
@@ -69,7 +79,7 @@ export async function readImageInfo(path: string, options: { maxPixels?: number 
       { path },
     );
   }
-  return { width, height, channels: meta.channels ?? 0, depth: meta.depth ?? 'uchar', format: meta.format ?? 'unknown' };
+  return info;
 }
 
 /**
@@ -88,6 +98,7 @@ export async function decodeImageFile(path: string, options: DecodeImageOptions 
 
 /** Decode with a header already read (the folder loader reads every header once, up front). */
 export async function decodeWithInfo(path: string, info: ImageInfo, options: DecodeImageOptions = {}): Promise<RawImage> {
+  if (info.format === 'dicom') return decodeDicomImage(path, options);
   const channels = options.channels ?? 3;
   assertArgument(channels === 1 || channels === 3, `channels must be 1 (grayscale) or 3 (RGB), got ${String(channels)}`);
   if (options.imageSize !== undefined) checkImageSize(options.imageSize);

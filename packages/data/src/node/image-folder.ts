@@ -26,7 +26,7 @@ export interface ImageFolderOptions {
   onError?: OnError;
   /** Shuffle with this seed (a new order each pass). Default: sorted order, no shuffle. */
   seed?: number;
-  /** File extensions to read, case-insensitive (default `.png .jpg .jpeg .webp .tif .tiff .gif .avif`). */
+  /** File extensions to read, case-insensitive (default `.png .jpg .jpeg .webp .tif .tiff .gif .avif .dcm`; DICOM through `decodeDicomImage`). */
   extensions?: readonly string[];
   /** Refuse images with more pixels than this (default 100 megapixels). */
   maxPixels?: number;

@@ -3,8 +3,8 @@ import { extname, join, resolve, sep } from 'node:path';
 import { CxrError } from '@cxr/core';
 import type { SkippedFile } from '../types.js';
 
-/** Extensions read by default (case-insensitive): what sharp decodes out of the box. */
-export const DEFAULT_IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.gif', '.avif'];
+/** Extensions read by default (case-insensitive): what sharp decodes out of the box, and DICOM (@cxr/data's own reader). */
+export const DEFAULT_IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.gif', '.avif', '.dcm'];
 
 export interface ClassFolders {
   /** The folder, resolved to an absolute path. */
