@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePhantomFolder } from '@cxr/data/node';
-import { loadConfig, runCli } from '@cxr/cli';
+import { defineConfig } from '@cxr/cli';
+import { loadConfig, runCli } from '@cxr/cli/node';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -27,7 +28,8 @@ async function cxr(...argv: string[]): Promise<{ code: number; stdout: string; s
 
 let dir: string;
 let images: string[];
-const config = {
+// defineConfig: what a cxr.config.ts default-exports; typed against the schema's input.
+const config = defineConfig({
   data: { source: 'phantom', classes: ['COVID19', 'NORMAL', 'PNEUMONIA'], trainPerClass: 10, testPerClass: 6 },
   model: { type: 'lungClassifier' },
   imageSize: 32,
@@ -36,7 +38,7 @@ const config = {
   learningRate: 0.005,
   outDir: 'run',
   evaluation: { bootstrap: 50, gradCamSamples: 3 },
-};
+});
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cxr-cli-'));
