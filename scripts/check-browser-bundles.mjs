@@ -6,7 +6,7 @@
 // tfjs packages are peers the page provides, so they stay external.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -29,6 +29,17 @@ function browserEntries(pkgDir) {
   return entries;
 }
 
+/** True when the nearest package.json above `importer` maps `spec` to false in its `browser` field. */
+function browserFieldDrops(importer, spec) {
+  for (let dir = dirname(importer); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const browser = JSON.parse(readFileSync(manifest, 'utf8')).browser;
+    return typeof browser === 'object' && browser !== null && browser[spec] === false;
+  }
+  return false;
+}
+
 /** esbuild plugin: @cxr/* resolves to sources (like vitest), Node-only imports are recorded and kept out. */
 function guard(found) {
   return {
@@ -41,6 +52,8 @@ function guard(found) {
       b.onResolve({ filter: /.*/ }, (args) => {
         const bare = args.path.startsWith('node:') ? args.path : args.path.split('/').slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
         if (builtins.has(args.path) || builtins.has(bare) || nodeOnlyPackages.has(bare)) {
+          // A package that maps the module to false in its `browser` field (dicom-parser: zlib) gets an empty module from bundlers.
+          if (browserFieldDrops(args.importer, args.path)) return undefined;
           found.push({ module: args.path, importer: relative(root, args.importer), kind: args.kind });
           return { path: args.path, external: true };
         }
