@@ -90,11 +90,21 @@ def output_range(ds):
 golden = {}
 
 
-def record(name, ds, values, window='auto', frame=0, note=''):
-    """Save ds and its golden pixels; `values` are the true (masked, sign-extended) stored values."""
+def record(name, ds, values, window='auto', frame=0, note='', bare=False):
+    """Save ds and its golden pixels; `values` are the true (masked, sign-extended) stored values.
+
+    bare: write the data set alone (no preamble, no "DICM", no meta header), as old ACR-NEMA-style
+    files and some exports are; the reader has to guess its encoding.
+    """
     path = os.path.join(OUT, name)
-    ds.save_as(path, write_like_original=False)
-    check = pydicom.dcmread(path)
+    syntax = str(ds.file_meta.TransferSyntaxUID)
+    if bare:
+        del ds.file_meta
+        ds.preamble = None
+        pydicom.filewriter.dcmwrite(path, ds, write_like_original=True)
+    else:
+        ds.save_as(path, write_like_original=False)
+    check = pydicom.dcmread(path, force=bare)
     frame_values = values[frame] if values.ndim == 3 else values
     modality = apply_modality_lut(frame_values.astype(np.int64), check).astype(np.float64)
     if 'VOILUTSequence' in check:
@@ -117,7 +127,7 @@ def record(name, ds, values, window='auto', frame=0, note=''):
     golden[name] = {
         'note': note,
         'frame': frame,
-        'transferSyntaxUid': str(check.file_meta.TransferSyntaxUID),
+        'transferSyntaxUid': syntax,
         'photometricInterpretation': check.PhotometricInterpretation,
         'rows': ROWS,
         'columns': COLS,
@@ -201,6 +211,14 @@ values, raw = stored_values(16, 12, 0)
 ds.WindowCenter, ds.WindowWidth = 2000, 3000
 ds.PixelData = raw.astype('>u2').tobytes()
 record('mono2-u12-bigendian.dcm', ds, values, note='explicit VR big endian')
+
+# 7b/7c. Bare data sets (no preamble / meta header): explicit VR little and big endian.
+for syntax, suffix in ((ExplicitVRLittleEndian, 'le'), (ExplicitVRBigEndian, 'be')):
+    ds = base_dataset(syntax)
+    values, raw = stored_values(16, 12, 0)
+    ds.WindowCenter, ds.WindowWidth = 1800, 2500
+    ds.PixelData = raw.astype('<u2' if suffix == 'le' else '>u2').tobytes()
+    record(f'bare-explicit-{suffix}.dcm', ds, values, note=f'no preamble or meta header, explicit VR {suffix}', bare=True)
 
 # 8. RLE lossless, 16 bits (two byte segments), encoded by pydicom's own RLE encoder.
 ds = base_dataset(ExplicitVRLittleEndian, bits_stored=16)

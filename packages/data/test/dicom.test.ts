@@ -38,7 +38,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('decodeDicom against pydicom', () => {
   const lossless = Object.entries(golden.files).filter(([name]) => !name.includes('jpeg'));
   it('has a golden image per decodable fixture', () => {
-    expect(lossless.length).toBeGreaterThanOrEqual(10);
+    expect(lossless.length).toBeGreaterThanOrEqual(12);
   });
 
   for (const [name, g] of lossless) {
@@ -152,6 +152,8 @@ describe('decodeDicom bad input', () => {
     expect(code(() => decodeDicom(new Uint8Array(300).fill(7)))).toBe('E_IMAGE_DECODE');
     const whole = bytes('mono2-u12-explicit.dcm');
     expect(code(() => decodeDicom(whole.subarray(0, whole.length - 100)))).toBe('E_IMAGE_DECODE');
+    // dicom-parser throws plain objects ({ exception }); the message keeps their text.
+    expect(() => decodeDicom(whole.subarray(0, 300))).toThrowError(/^Not a readable DICOM file: (?!\[object)/);
   });
 
   it('corrupt RLE → E_IMAGE_DECODE', () => {

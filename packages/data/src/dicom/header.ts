@@ -75,7 +75,7 @@ const IMPLICIT_LE = '1.2.840.10008.1.2';
  */
 export function parseDicomHeader(bytes: Uint8Array): ParsedDicom {
   const part10 = bytes.length >= 132 && String.fromCharCode(...bytes.subarray(128, 132)) === 'DICM';
-  let uid = IMPLICIT_LE;
+  let uid = part10 ? '' : bareDataSetSyntax(bytes);
   if (part10) {
     const meta = guard(() => dicomParser.readPart10Header(bytes));
     uid = meta.string(T.transferSyntax)?.trim().replace(/\0+$/, '') ?? '';
@@ -90,7 +90,7 @@ export function parseDicomHeader(bytes: Uint8Array): ParsedDicom {
         "`gdcmconv --raw in.dcm out.dcm` (GDCM), or pydicom's `ds.decompress()`.",
     );
   }
-  const dataSet = guard(() => (part10 ? dicomParser.parseDicom(bytes) : dicomParser.parseDicom(bytes, { TransferSyntaxUID: IMPLICIT_LE })));
+  const dataSet = guard(() => (part10 ? dicomParser.parseDicom(bytes) : dicomParser.parseDicom(bytes, { TransferSyntaxUID: uid })));
   const pixelData = dataSet.elements[T.pixelData];
   if (!part10 && (!pixelData || dataSet.elements[T.rows] === undefined)) {
     throw new CxrError('E_IMAGE_DECODE', 'Not a DICOM file: no "DICM" prefix at byte 128, and no image attributes when read as a bare data set.');
@@ -136,12 +136,28 @@ export function parseDicomHeader(bytes: Uint8Array): ParsedDicom {
   return { header, dataSet, pixelData };
 }
 
+/**
+ * The encoding of a data set without preamble and meta header, guessed from its first element as
+ * DCMTK does: a group number that only makes sense big endian (0x0800 read little endian, for
+ * group 0x0008) means big endian; two upper-case letters after the tag mean explicit VR.
+ */
+function bareDataSetSyntax(bytes: Uint8Array): string {
+  if (bytes.length < 8) return IMPLICIT_LE;
+  const littleGroup = (bytes[0] as number) | ((bytes[1] as number) << 8);
+  const bigGroup = ((bytes[0] as number) << 8) | (bytes[1] as number);
+  const isUpper = (b: number | undefined): boolean => b !== undefined && b >= 0x41 && b <= 0x5a;
+  const explicit = isUpper(bytes[4]) && isUpper(bytes[5]);
+  if (bigGroup < littleGroup && bigGroup <= 0x7fe0) return '1.2.840.10008.1.2.2';
+  return explicit ? '1.2.840.10008.1.2.1' : IMPLICIT_LE;
+}
+
 function guard<R>(parse: () => R): R {
   try {
     return parse();
   } catch (error) {
-    // dicom-parser throws strings as well as Errors.
-    const detail = error instanceof Error ? error.message : String(error);
+    // dicom-parser throws strings, Errors, and objects like { exception: 'message', dataSet }.
+    const exception = (error as { exception?: unknown } | null)?.exception;
+    const detail = error instanceof Error ? error.message : typeof exception === 'string' ? exception : String(error);
     throw new CxrError('E_IMAGE_DECODE', `Not a readable DICOM file: ${detail}`, { cause: error });
   }
 }
