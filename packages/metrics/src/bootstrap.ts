@@ -26,7 +26,7 @@ export interface BootstrapOptions {
 }
 
 export interface BootstrapInterval {
-  /** The metric on all the data. */
+  /** The metric on all the data (NaN where it is undefined there, e.g. ROC AUC with one class). */
   estimate: number;
   lower: number;
   upper: number;
@@ -72,7 +72,7 @@ export function bootstrapCi<S>(
 
   const units = resamplingUnits(t, options.groups);
   const strata = options.stratified ? stratify(units, t) : [units.map((_, u) => u)];
-  const estimate = metric(t, scores);
+  const estimate = scoreOrSkip(metric, t, scores);
   const random = sfc32(seed);
   const values: number[] = [];
   let skipped = 0;

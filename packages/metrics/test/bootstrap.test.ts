@@ -89,6 +89,10 @@ describe('bootstrapCi', () => {
     expect(ci.valid + ci.skipped).toBe(200);
     expect(ci.estimate).toBe(1);
     expect(ci.upper).toBe(1);
+    // Undefined on all the data too: the estimate is NaN rather than an exception.
+    const oneClass = bootstrapCi(rocAucScore, [0, 0, 0, 1], [0.1, 0.2, 0.3, 0.4], { n: 50, seed: 2, stratified: true });
+    expect(oneClass).toMatchObject({ estimate: 1, skipped: 0, valid: 50 });
+    expect(bootstrapCi((tt, ss) => (tt.length === 6 && ss[0] === 0.1 && tt[1] === 1 && ss[1] === 0.9 ? Number.NaN : 0.5), t, s, { n: 20 }).estimate).toBeNaN();
     expect(() => bootstrapCi(() => Number.NaN, t, s, { n: 5 })).toThrowError(
       expect.objectContaining({ code: 'E_UNDEFINED_METRIC', message: expect.stringMatching(/all 5 resamples/) }),
     );

@@ -110,8 +110,8 @@ export async function evaluateCommand(resolved: ResolvedConfig, modelDir: string
       ? { name: `P(${classes[1]})`, ...calibrationCurve(yTrue, positive(rows), { nBins: 10 }) }
       : { name: 'top-label confidence', ...calibrationCurve(yTrue.map((t, i) => (t === yPred[i] ? 1 : 0)), rows.map((r) => Math.max(...r)), { nBins: 10 }) };
 
-    const losses = topLosses({ probabilities: rows, yTrue, files: predicted.files, classes, k: config.evaluation.gradCamSamples });
-    const gradCamFiles = await writeTopLossGradCams(model, meta.output, test, losses, files.gradcam);
+    const losses = topLosses({ probabilities: rows, yTrue, files: predicted.files, classes, k: Math.max(10, config.evaluation.gradCamSamples) });
+    const gradCamFiles = await writeTopLossGradCams(model, meta.output, test, losses.slice(0, config.evaluation.gradCamSamples), files.gradcam);
 
     const evaluation: Evaluation = {
       classes,
