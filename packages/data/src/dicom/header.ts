@@ -92,8 +92,10 @@ export function parseDicomHeader(bytes: Uint8Array): ParsedDicom {
   }
   const dataSet = guard(() => (part10 ? dicomParser.parseDicom(bytes) : dicomParser.parseDicom(bytes, { TransferSyntaxUID: uid })));
   const pixelData = dataSet.elements[T.pixelData];
-  if (!part10 && (!pixelData || dataSet.elements[T.rows] === undefined)) {
-    throw new CxrError('E_IMAGE_DECODE', 'Not a DICOM file: no "DICM" prefix at byte 128, and no image attributes when read as a bare data set.');
+  // Without the "DICM" prefix, any bytes parse as some data set: call it DICOM only when it holds
+  // identifying (group 0008) attributes, as every real data set does.
+  if (!part10 && !Object.keys(dataSet.elements).some((tag) => tag.startsWith('x0008'))) {
+    throw new CxrError('E_IMAGE_DECODE', 'Not a DICOM file: no "DICM" prefix at byte 128, and no DICOM attributes when read as a bare data set.');
   }
   if (!pixelData || pixelData.length === 0) {
     throw new CxrError('E_DICOM_NO_PIXELS', 'The DICOM file has no Pixel Data (7FE0,0010): it holds no image (a report, a presentation state or a header-only file?).');
