@@ -28,8 +28,11 @@ export interface OptimizerSnapshot {
   discard(): void;
 }
 
-/** `snapshotOptimizer` that can also be dropped without restoring (the NaN guard takes one per step). */
-export function takeOptimizerSnapshot(optimizer: tf.Optimizer): OptimizerSnapshot {
+/**
+ * `snapshotOptimizer` that can also be dropped without restoring (the NaN guard takes one per
+ * step). `copy` makes the saved handles (default `tf.clone`).
+ */
+export function takeOptimizerSnapshot(optimizer: tf.Optimizer, copy: (t: tf.Tensor) => tf.Tensor = tf.clone): OptimizerSnapshot {
   const o = optimizer as unknown as Record<string, unknown>;
   const numbers = new Map<string, number>();
   const variables = new Map<string, tf.Tensor>();
@@ -37,8 +40,8 @@ export function takeOptimizerSnapshot(optimizer: tf.Optimizer): OptimizerSnapsho
   for (const key of Object.keys(o)) {
     const v = o[key];
     if (typeof v === 'number') numbers.set(key, v);
-    else if (v instanceof tf.Variable) variables.set(key, tf.clone(v));
-    else if (isSlotArray(v)) slots.set(key, v.map((e) => (e ? tf.clone(e.variable) : undefined)));
+    else if (v instanceof tf.Variable) variables.set(key, copy(v));
+    else if (isSlotArray(v)) slots.set(key, v.map((e) => (e ? copy(e.variable) : undefined)));
   }
   const discard = () => {
     tf.dispose([...variables.values()]);

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { takeOptimizerSnapshot, type OptimizerSnapshot } from './optimizer-state.js';
+import { shareData } from './share-data.js';
 
 /**
  * The NaN/Inf guard's undo record for one training step: every model weight (BatchNorm's moving
  * statistics move in the forward pass, before the loss is known) and the optimizer state. The
- * copies are `tf.clone`s, which share the buffers until the step replaces them, so taking one
- * costs no copying; the old buffers just live until the step is judged good.
+ * copies share the buffers (`shareData`; `tf.clone` would copy on wasm), so taking one costs no
+ * copying; the old buffers just live until the step is judged good.
  */
 export class StepGuard {
   private readonly weights: tf.Tensor[];
@@ -16,8 +17,8 @@ export class StepGuard {
     private readonly model: tfl.LayersModel,
     optimizer: tf.Optimizer,
   ) {
-    this.weights = model.weights.map((w) => tf.clone(w.read()));
-    this.optimizer = takeOptimizerSnapshot(optimizer);
+    this.weights = model.weights.map((w) => shareData(w.read()));
+    this.optimizer = takeOptimizerSnapshot(optimizer, shareData);
   }
 
   /** Put the weights and the optimizer back as they were before the step. */
