@@ -188,8 +188,10 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * the mean of the mini-batch losses; then, with `validationData`, loss and accuracy in
  * inference mode. Returns the History. Leak-free; every batch is disposed after its step.
  *
- * Stops with `CxrError` `E_NOT_FINITE` when a step's loss or gradients are not finite
- * (naming the epoch and batch; the weights stay those of the last good step).
+ * Stops with `CxrError` `E_NOT_FINITE` when a step's loss, gradients or updated weights are not
+ * finite, naming the epoch and batch; the step is undone, so the weights (BatchNorm statistics
+ * included) and the optimizer state are those of the last good step. With `resume` it continues
+ * a run from a training checkpoint (see `FitOptions.resume`).
  */
 export async function fit(model: tfl.LayersModel, trainData: DataInput, options: FitOptions): Promise<History> {
   checkOptions(options);
