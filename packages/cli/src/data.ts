@@ -4,6 +4,8 @@ import type { ResolvedConfig } from './config/load';
 
 export interface RunData {
   classes: string[];
+  /** Train before the validation split (what the leakage check compares with test). */
+  trainAndValidation: SampleDataset;
   train: SampleDataset;
   validation: SampleDataset;
   test: SampleDataset;
@@ -33,5 +35,5 @@ export async function loadRunData(resolved: ResolvedConfig): Promise<RunData> {
     description = `image folder ${root} (train/ + test/)`;
   }
   const split = validationSplit(train, data.validationSplit, { mode: 'keras' });
-  return { classes: [...train.classes], train: split.train, validation: split.validation, test, description, warnings: split.warnings };
+  return { classes: [...train.classes], trainAndValidation: train, train: split.train, validation: split.validation, test, description, warnings: split.warnings };
 }

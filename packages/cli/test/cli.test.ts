@@ -123,6 +123,35 @@ describe('cxr end to end on the phantom set (32 px, 2 epochs)', () => {
   });
 });
 
+describe('cxr on an image folder with the one-logit covidCnn (binary path)', () => {
+  it('trains, checks train/test leakage by image hash, evaluates with Brier score, reports', async () => {
+    await writePhantomFolder(join(dir, 'xray'), { classes: ['COVID19', 'NORMAL'], train: 8, test: 4, imageSize: 40 });
+    writeFileSync(
+      join(dir, 'binary.json'),
+      JSON.stringify({ data: { source: 'folder', path: 'xray' }, model: { type: 'covidCnn' }, imageSize: 32, epochs: 1, batchSize: 8, outDir: 'bin-run', evaluation: { bootstrap: 20, gradCamSamples: 2 } }),
+    );
+    const train = await cxr('train', '-c', 'binary.json', '--json');
+    expect(train.code).toBe(0);
+    expect(train.json.sizes).toEqual({ train: 14, validation: 2, test: 8 }); // Keras split: floor(0.2 × 8) per class
+    // Independent phantom draws: every image hashed, none shared.
+    const leakage = JSON.parse(readFileSync(train.json.files.leakage, 'utf8'));
+    expect(leakage).toMatchObject({ hashed: 24, sharedFiles: [], nearDuplicates: [], skipped: [] });
+
+    const evaluation = await cxr('evaluate', '-c', 'binary.json', '--json');
+    expect(evaluation.code).toBe(0);
+    expect(Object.keys(evaluation.json.metrics)).toContain('brierScore');
+    expect(evaluation.json.roc.map((c: { name: string }) => c.name)).toEqual(['NORMAL']);
+    expect(evaluation.json.gradCam).toHaveLength(2);
+    const predictions = JSON.parse(readFileSync(join(dir, 'bin-run', 'predictions.json'), 'utf8'));
+    expect(predictions.files.every((f: string) => f.startsWith(join(dir, 'xray', 'test')))).toBe(true);
+    for (const row of predictions.probabilities) expect(row[0] + row[1]).toBeCloseTo(1, 6);
+
+    const report = await cxr('report', '--run', 'bin-run', '--out', 'binary-report.html');
+    expect(report.code).toBe(0);
+    expect(readFileSync(join(dir, 'binary-report.html'), 'utf8')).toContain('Brier score');
+  });
+});
+
 describe('bad input: exit code 2 and a message that says what to fix', () => {
   it('unknown flags and commands', async () => {
     const flag = await cxr('train', '--config', 'cxr.config.json', '--bogus');

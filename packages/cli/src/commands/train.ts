@@ -59,9 +59,9 @@ export async function trainCommand(resolved: ResolvedConfig, ctx: CommandContext
     },
   });
 
-  // Same-image leaks between train (with validation) and test make every test metric optimistic.
+  // Same-image leaks between train (validation included) and test make every test metric optimistic.
   // Phantom images have no files to hash (train and test are independent draws by construction).
-  const leakage = await leakageReport(data.train, data.test, { images: config.data.source === 'folder' });
+  const leakage = await leakageReport(data.trainAndValidation, data.test, { images: config.data.source === 'folder' });
   ctx.log(`leakage: ${leakage.summary}`);
 
   await saveModel(model, files.model, { metadata: { cxr: meta } });
