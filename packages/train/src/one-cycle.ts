@@ -92,7 +92,8 @@ export function setAdamBeta1(optimizer: tf.Optimizer, beta1: number): boolean {
  * down to maxLr/finalDivFactor (fastai's `lr_max/div_final`; PyTorch's OneCycleLR would end at
  * maxLr/(div·finalDiv)); Adam's β1 goes the other way, moms[0] → moms[1] → moms[2]
  * (see `setAdamBeta1`). Logs the lr (and `mom`) of each epoch's last step as `lr` / `mom` in the
- * epoch logs and History. The step counter runs from this callback's `onTrainBegin`: one `fit` is one cycle.
+ * epoch logs and History. The step counter runs from this callback's `onTrainBegin`: one `fit` is one cycle,
+ * except that a `fit` resumed from a training checkpoint continues the cycle after the epochs in its history.
  */
 export function oneCycle(options: OneCycleOptions): OneCycle {
   const { maxLr } = options;
@@ -143,7 +144,16 @@ export function oneCycle(options: OneCycleOptions): OneCycle {
             'oneCycle: the number of batches per epoch is unknown for this data; pass totalSteps (or epochs and stepsPerEpoch).',
           );
         }
-        total = (ctx.epochs - (ctx.initialEpoch ?? 0)) * ctx.batchesPerEpoch;
+        total = (ctx.epochs - (ctx.initialEpoch ?? 0) + ctx.history.epoch.length) * ctx.batchesPerEpoch;
+      }
+      // A run resumed from a training checkpoint arrives with its history: continue the cycle
+      // where those epochs left it instead of starting a new one.
+      const done = ctx.history.epoch.length;
+      if (done > 0) {
+        if (ctx.batchesPerEpoch === undefined) {
+          throw new CxrError('E_BAD_ARGUMENT', 'oneCycle: cannot continue a resumed run whose number of batches per epoch is unknown.');
+        }
+        step = done * ctx.batchesPerEpoch;
       }
     },
     onBatchBegin(_batch, ctx) {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCxrError } from '@cxr/core';
-import { fit } from '@cxr/train';
+import { fit, oneCycle } from '@cxr/train';
 import { loadTrainingCheckpoint, trainingCheckpoint } from '@cxr/train/node';
 import { useBackend } from './helpers.js';
 import { STEPS_PER_EPOCH, TINY_EPOCHS, tinyData, tinyModel, tinyOptions, weightBytes } from './fixtures/tiny-run.js';
@@ -74,6 +74,29 @@ describe('training checkpoints and resume', () => {
     expect(history.epoch).toHaveLength(TINY_EPOCHS);
     expect(weightBytes(again)).toEqual(reference);
     again.dispose();
+  });
+
+  it('a one-cycle schedule continues where the checkpoint left it', async () => {
+    const run = async (stopAfter?: number) => {
+      const dir = join(root, `cycle-${stopAfter}`);
+      const model = tinyModel();
+      const cycle = oneCycle({ maxLr: 0.05 });
+      if (stopAfter === undefined) {
+        await fit(model, tinyData(), { ...tinyOptions(4), callbacks: [cycle] });
+        return { bytes: weightBytes(model), lrs: cycle.lrs, dispose: () => model.dispose() };
+      }
+      await fit(model, tinyData(), { ...tinyOptions(stopAfter), callbacks: [oneCycle({ maxLr: 0.05, totalSteps: 4 * STEPS_PER_EPOCH }), trainingCheckpoint(dir)] });
+      model.dispose();
+      const resumed = tinyModel(3);
+      await fit(resumed, tinyData(), { ...tinyOptions(4), seed: undefined, resume: await loadTrainingCheckpoint(dir), callbacks: [cycle] });
+      return { bytes: weightBytes(resumed), lrs: cycle.lrs, dispose: () => resumed.dispose() };
+    };
+    const whole = await run();
+    const resumed = await run(2);
+    expect(resumed.lrs).toEqual(whole.lrs.slice(2 * STEPS_PER_EPOCH));
+    expect(resumed.bytes).toEqual(whole.bytes);
+    whole.dispose();
+    resumed.dispose();
   });
 
   it('refuses a checkpoint of another model or optimizer, leaving the model untouched', async () => {
