@@ -1,0 +1,75 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type DefaultTheme } from 'vitepress';
+
+const docs = fileURLToPath(new URL('..', import.meta.url));
+const has = (page: string) => existsSync(`${docs}/${page}.md`);
+
+/** Title of a markdown page: its first `# ` heading. */
+const titleOf = (page: string): string => {
+  const heading = readFileSync(`${docs}/${page}.md`, 'utf8').match(/^# (.+)$/m)?.[1] ?? page;
+  return heading.replace(/`/g, '');
+};
+
+/** Sidebar items for the pages that exist: other teams' pages appear as soon as they land. */
+const pages = (list: string[]): DefaultTheme.SidebarItem[] =>
+  list.filter(has).map((page) => ({ text: titleOf(page), link: `/${page}` }));
+
+const packagePages = readdirSync(`${docs}/packages`)
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => `packages/${f.slice(0, -3)}`)
+  .sort();
+const examplePages = readdirSync(`${docs}/examples`)
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => `examples/${f.slice(0, -3)}`)
+  .sort();
+
+// Written by `typedoc-vitepress-theme` when `pnpm docs:api` runs; absent until then.
+const apiSidebarFile = `${docs}/api/typedoc-sidebar.json`;
+const apiSidebar: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile) ? JSON.parse(readFileSync(apiSidebarFile, 'utf8')) : [];
+
+export default defineConfig({
+  title: 'cxr',
+  description: 'Chest X-ray classification for TypeScript, on TensorFlow.js',
+  cleanUrls: true,
+  lastUpdated: false,
+  // The site is built and read offline: no web fonts, no external search.
+  srcExclude: ['snippets/**', '**/README.md'],
+  ignoreDeadLinks: [
+    // Pages link to repository files (sources, package READMEs) that are not part of the site.
+    /^\.\.?\/(\.\.\/)*(packages|examples|bench|scripts|\.changeset)\//,
+    /^\.\.\/README/,
+  ],
+  themeConfig: {
+    search: { provider: 'local' },
+    nav: [
+      { text: 'Guide', link: '/getting-started' },
+      { text: 'Packages', link: '/packages/core' },
+      { text: 'Articles', link: '/examples/000-pytorch-cnn' },
+      { text: 'API', link: '/api/' },
+    ],
+    sidebar: [
+      {
+        text: 'Guide',
+        items: pages([
+          'getting-started',
+          'testing-your-code',
+          'browser',
+          'cli',
+          'bad-inputs',
+          'reliability',
+          'performance',
+          'dicom',
+          'keras-h5',
+          'decisions',
+          'releasing',
+        ]),
+      },
+      { text: 'Packages', collapsed: false, items: pages(packagePages) },
+      { text: 'Article reproductions', collapsed: false, items: pages(examplePages) },
+      { text: 'API reference', collapsed: true, link: '/api/', items: apiSidebar },
+    ],
+    outline: [2, 3],
+    footer: { message: 'Research and education only — not for clinical use. MIT licensed.' },
+  },
+});
