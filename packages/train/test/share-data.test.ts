@@ -18,7 +18,7 @@ describe.each(['cpu', 'wasm'] as const)('shareData on %s', (backend) => {
     next.dispose();
     expect(Array.from(await held.data())).toEqual([1, 2, 3]);
     expect(Array.from(await v.data())).toEqual([4, 5, 6]);
-    v.assign(held);
+    v.assign(held as tf.Tensor1D);
     held.dispose();
     expect(Array.from(await v.data())).toEqual([1, 2, 3]);
     v.dispose();
