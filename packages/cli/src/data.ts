@@ -23,7 +23,7 @@ export async function loadRunData(resolved: ResolvedConfig): Promise<RunData> {
   let test: SampleDataset;
   let description: string;
   if (data.source === 'phantom') {
-    const common = { classes: data.classes, imageSize, channels: data.channels, seed };
+    const common = { classes: data.classes, imageSize, channels: data.channels, seed, ...(data.findings ? { findings: data.findings } : {}) };
     train = phantomDataset({ ...common, perClass: data.trainPerClass, split: 'train' });
     test = phantomDataset({ ...common, perClass: data.testPerClass, split: 'test' });
     description = `synthetic phantom (${data.trainPerClass} + ${data.testPerClass} per class, seed ${seed})`;

@@ -189,6 +189,12 @@ describe('bad input: exit code 2 and a message that says what to fix', () => {
     expect((await cxr('train', '-c', 'broken.json')).stderr).toMatch(/broken\.json is not valid JSON/);
     writeFileSync(join(dir, 'cnn.json'), JSON.stringify({ data: { source: 'phantom', classes: ['A', 'B', 'C'] }, model: { type: 'covidCnn' } }));
     expect((await cxr('train', '-c', 'cnn.json')).stderr).toMatch(/data\.classes: covidCnn has one output \(binary\): give exactly 2 classes, got 3/);
+    writeFileSync(join(dir, 'names.json'), JSON.stringify({ data: { source: 'phantom', classes: ['A', 'normal'] }, model: { type: 'lungClassifier' } }));
+    const names = await cxr('train', '-c', 'names.json');
+    expect(names.code).toBe(2);
+    expect(names.stderr).toMatch(/data\.classes\.0: No phantom finding for class 'A'.*data\.findings: \{ 'A': 'ground-glass' \}/);
+    writeFileSync(join(dir, 'mapped.json'), JSON.stringify({ data: { source: 'phantom', classes: ['A', 'normal'], findings: { A: 'effusion' } }, model: { type: 'lungClassifier' } }));
+    expect((await loadConfig('mapped.json', dir)).config.data).toMatchObject({ findings: { A: 'effusion' } });
   });
 
   it('paths that do not exist: data folder, images, model, run folder', async () => {

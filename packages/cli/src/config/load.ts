@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { findingForClass, type PhantomFinding } from '@cxr/data';
 import { listBackbones } from '@cxr/models';
 import type { z } from 'zod';
 import { UsageError } from '../errors';
@@ -52,10 +53,25 @@ export async function loadConfig(path: string, cwd: string = process.cwd()): Pro
 /** What the schema cannot know: backbone names in the registry, data folders on disk. Reads the raw config, best effort. */
 function checkPaths(raw: unknown, base: string): string[] {
   const problems: string[] = [];
-  const config = (raw ?? {}) as { model?: { type?: unknown; backbone?: unknown }; data?: { source?: unknown; path?: unknown } };
+  const config = (raw ?? {}) as {
+    model?: { type?: unknown; backbone?: unknown };
+    data?: { source?: unknown; path?: unknown; classes?: unknown; findings?: unknown };
+  };
   const backbone = config.model?.backbone;
   if (config.model?.type === 'transfer' && typeof backbone === 'string' && !listBackbones().includes(backbone)) {
     problems.push(`model.backbone: unknown backbone "${backbone}"; one of: ${listBackbones().join(', ')}.`);
+  }
+  const { classes, findings } = config.data ?? {};
+  if (config.data?.source === 'phantom' && Array.isArray(classes)) {
+    const overrides = (findings !== null && typeof findings === 'object' ? findings : {}) as Record<string, PhantomFinding>;
+    classes.forEach((name, i) => {
+      if (typeof name !== 'string' || name === '') return; // the schema reports it
+      try {
+        findingForClass(name, overrides);
+      } catch (error) {
+        problems.push(`data.classes.${i}: ${(error as Error).message.replace(/findings: \{/, 'data.findings: {')}`);
+      }
+    });
   }
   const path = config.data?.path;
   if (config.data?.source === 'folder' && typeof path === 'string' && path !== '') {

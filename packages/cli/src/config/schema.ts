@@ -8,6 +8,12 @@ const phantomData = z.strictObject({
   /** Class names (sorted, like ImageFolder). */
   classes: z.array(z.string().min(1)).min(2).default(['COVID19', 'NORMAL', 'PNEUMONIA']),
   /** Images per class before the validation split. */
+  /**
+   * The finding each class shows, for class names the phantom does not know (known: normal, covid19,
+   * pneumonia, effusion, ...): `{ "A": "ground-glass" }`. Findings: normal, ground-glass,
+   * consolidation, effusion, cardiomegaly.
+   */
+  findings: z.record(z.string(), z.enum(['normal', 'ground-glass', 'consolidation', 'effusion', 'cardiomegaly'])).optional(),
   trainPerClass: positiveInt.default(40),
   testPerClass: positiveInt.default(12),
   channels: z.union([z.literal(1), z.literal(3)]).default(1),
