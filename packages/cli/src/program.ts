@@ -86,7 +86,7 @@ export async function runCli(argv: readonly string[], partialIo: Partial<CliIo> 
     .description('class probabilities of each image')
     .argument('<images...>', 'image files (PNG, JPEG, ...)')
     .option('--model <dir>', 'model folder `cxr train` wrote')
-    .addOption(configOption().default(undefined, 'or the model of this config'))
+    .option('-c, --config <file>', 'use <outDir>/model of this config (instead of --model)')
     .addOption(jsonOption())
     .action(run('predict', async (opts, ctx, args) => predictCommand(args, await modelDir(opts), ctx)));
 
@@ -95,7 +95,7 @@ export async function runCli(argv: readonly string[], partialIo: Partial<CliIo> 
     .description('Grad-CAM overlay PNG for each image')
     .argument('<images...>', 'image files (PNG, JPEG, ...)')
     .option('--model <dir>', 'model folder `cxr train` wrote')
-    .addOption(configOption().default(undefined, 'or the model of this config'))
+    .option('-c, --config <file>', 'use <outDir>/model of this config (instead of --model)')
     .option('--out <dir>', 'where the overlays go (default <outDir>/explain, or ./cxr-explain with --model)')
     .option('--class <name>', 'explain this class (default: the predicted one)')
     .addOption(jsonOption())
