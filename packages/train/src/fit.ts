@@ -16,7 +16,7 @@ import { resolveMetrics, type MetricName } from './metrics/metrics.js';
 import { StreamingPrecisionRecall } from './metrics/precision-recall.js';
 import { resolveOptimizer, type OptimizerSpec } from './optimizer.js';
 import { deriveSeed, randomSeed, SeedStream } from './seeds.js';
-import { StepGuard, weightsFinite } from './step-guard.js';
+import { allFinite, StepGuard } from './step-guard.js';
 import { applyTrainingCheckpoint, checkCheckpointVersion, type TrainingCheckpoint } from './training-state.js';
 
 export interface FitOptions {
@@ -272,7 +272,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
           let weightsOk = true;
           try {
             step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc, classWeights);
-            weightsOk = !step.finite || (await weightsFinite(model));
+            weightsOk = !step.finite || (await allFinite(guard.changed()));
           } catch (error) {
             guard.restore();
             throw error;

@@ -21,6 +21,14 @@ export class StepGuard {
     this.optimizer = takeOptimizerSnapshot(optimizer, shareData);
   }
 
+  /**
+   * The weights the step replaced (their buffer is not the one saved): only these can have turned
+   * non-finite, so frozen backbones are not re-scanned every step.
+   */
+  changed(): tf.Tensor[] {
+    return this.model.weights.map((w) => w.read()).filter((t, i) => t.dataId !== (this.weights[i] as tf.Tensor).dataId);
+  }
+
   /** Put the weights and the optimizer back as they were before the step. */
   restore(): void {
     this.model.weights.forEach((w, i) => (w.read() as tf.Variable).assign(this.weights[i] as tf.Tensor));
@@ -34,9 +42,10 @@ export class StepGuard {
   }
 }
 
-/** True when every weight of the model is finite (Σ of sums: a NaN or ±Inf anywhere makes it non-finite). */
-export async function weightsFinite(model: tfl.LayersModel): Promise<boolean> {
-  const total = tf.tidy(() => tf.addN(model.weights.map((w) => tf.sum(tf.cast(w.read(), 'float32')))));
+/** True when every value of `tensors` is finite (Σ of sums: a NaN or ±Inf anywhere makes it non-finite). */
+export async function allFinite(tensors: readonly tf.Tensor[]): Promise<boolean> {
+  if (tensors.length === 0) return true;
+  const total = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(tf.cast(t, 'float32')))));
   try {
     return Number.isFinite((await total.data())[0]);
   } finally {
