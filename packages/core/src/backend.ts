@@ -150,7 +150,7 @@ async function startWasm(options: SelectBackendOptions): Promise<string | null> 
     await startThreadedWasm(plan.threads, async () => {
       failure = await setAndVerify('wasm');
       if (failure) throw new Error(failure);
-    });
+    }, plan.reason);
     return null;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -89,7 +89,7 @@ async function nodeRequire(): Promise<NodeRequire> {
  * with the threaded binary and `threads` XNNPACK threads. Must run before the wasm backend's
  * first start in this process. Returns what XNNPACK reports; throws what `start` throws.
  */
-export async function startThreadedWasm(threads: number, start: () => Promise<void>): Promise<WasmThreadsState> {
+export async function startThreadedWasm(threads: number, start: () => Promise<void>, reason = `${threads} threads requested`): Promise<WasmThreadsState> {
   const require = await nodeRequire();
   const wasmPackage = require('@tensorflow/tfjs-backend-wasm') as {
     setThreadsCount(n: number): void;
@@ -143,7 +143,7 @@ export async function startThreadedWasm(threads: number, start: () => Promise<vo
     ready = true;
     for (const w of workers) w.unref();
   }
-  state = { threads: wasmPackage.getThreadsCount(), workers: workers.length, reason: `${threads} threads requested` };
+  state = { threads: wasmPackage.getThreadsCount(), workers: workers.length, reason };
   return state;
 }
 
