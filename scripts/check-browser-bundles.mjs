@@ -64,6 +64,9 @@ function guard(found) {
   };
 }
 
+// A literal import('node:os') breaks browser bundlers too (webpack 5: UnhandledSchemeError), even behind an isNode() check.
+const DYNAMIC_HINT = ' — even a guarded dynamic import must use a computed name (see importOptional in packages/core/src/backend.ts)';
+
 const failures = [];
 let checked = 0;
 for (const dir of readdirSync(packagesDir).sort()) {
@@ -85,7 +88,7 @@ for (const dir of readdirSync(packagesDir).sort()) {
     if (result.error) {
       failures.push(`${entry.id}: does not bundle for the browser:\n    ${String(result.error.message).split('\n').join('\n    ')}`);
     } else if (found.length > 0) {
-      const lines = found.map((f) => `${f.module}  (${f.kind} in ${f.importer})`);
+      const lines = found.map((f) => `${f.module}  (${f.kind} in ${f.importer})${f.kind === 'dynamic-import' ? DYNAMIC_HINT : ''}`);
       failures.push(`${entry.id}: imports Node-only modules:\n    ${[...new Set(lines)].join('\n    ')}`);
     } else {
       const bytes = result.outputFiles.reduce((n, f) => n + f.contents.length, 0);

@@ -98,15 +98,19 @@ async function toBitmap(source: Exclude<BrowserImageSource, ImageData>, name: st
     }
     return toBitmap(await response.blob(), name);
   }
-  if (source instanceof Blob) {
-    if (source.size === 0) throw new CxrError('E_IMAGE_DECODE', `Cannot decode ${name}: the file is empty (0 bytes). ${HINT}`, { path: name });
-    if (source.type !== '' && !source.type.startsWith('image/')) {
-      throw new CxrError('E_UNSUPPORTED_FILE', `${name} is ${source.type}, not an image. ${HINT}`, { path: name });
-    }
-  }
+  if (source instanceof Blob && source.size === 0) throw new CxrError('E_IMAGE_DECODE', `Cannot decode ${name}: the file is empty (0 bytes). ${HINT}`, { path: name });
   if (typeof HTMLImageElement !== 'undefined' && source instanceof HTMLImageElement) await source.decode();
-  // No colour-space conversion beyond what the browser's decoder does, no premultiplication: raw pixel values.
-  return createImageBitmap(source, { premultiplyAlpha: 'none', imageOrientation: 'from-image' });
+  try {
+    // No colour-space conversion beyond what the browser's decoder does, no premultiplication: raw pixel values.
+    return await createImageBitmap(source, { premultiplyAlpha: 'none', imageOrientation: 'from-image' });
+  } catch (error) {
+    // The browser sniffs the bytes, so a MIME type is only used to explain a failure (servers often say octet-stream for images).
+    const type = source instanceof Blob ? source.type : '';
+    if (type !== '' && !type.startsWith('image/') && type !== 'application/octet-stream') {
+      throw new CxrError('E_UNSUPPORTED_FILE', `${name} is ${type}, not an image. ${HINT}`, { path: name, cause: error });
+    }
+    throw error;
+  }
 }
 
 function canvas2d(width: number, height: number): OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D {
