@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BatchLogs, EpochLogs, History } from './history.js';
+import type { TensorRecord } from './training-state.js';
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -18,6 +19,16 @@ export interface TrainContext {
   readonly batchesPerEpoch?: number | undefined;
   /** Ask the loop to stop after the current epoch (EarlyStopping, a UI "stop" button, …). */
   stop(): void;
+  /** The run's callbacks in order (what a training checkpoint asks for `saveState`). */
+  readonly callbacks?: readonly Callback[];
+}
+
+/** What a callback carries across a resume: numbers (±Infinity and NaN allowed) and tensors as plain data. */
+export interface CallbackState {
+  /** Which callback wrote it (e.g. 'earlyStopping'); state of another kind is not restored. */
+  kind: string;
+  numbers: Record<string, number>;
+  tensors?: TensorRecord[];
 }
 
 /**
@@ -36,4 +47,8 @@ export interface Callback {
   onTrainEnd?(history: History, ctx: TrainContext): Awaitable<void>;
   /** When `fit` throws (divergence, abort, bad data) instead of `onTrainEnd`: release what the callback holds. */
   onTrainFailure?(error: unknown, ctx: TrainContext): Awaitable<void>;
+  /** Its state at the end of an epoch, stored in a training checkpoint so that a resumed run goes on the same way. */
+  saveState?(): Awaitable<CallbackState>;
+  /** In a resumed `fit`, after `onTrainBegin`: take back what `saveState` returned in the checkpointed run. */
+  restoreState?(state: CallbackState, ctx: TrainContext): void;
 }

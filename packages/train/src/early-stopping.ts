@@ -3,6 +3,7 @@ import { CxrError } from '@cxr/core';
 import type { Callback, TrainContext } from './callbacks.js';
 import type { EpochLogs } from './history.js';
 import { isImprovement, monitorReader, resolveMode, type MonitorMode } from './monitor.js';
+import { recordTensor, tensorRecord } from './training-state.js';
 
 export interface EarlyStoppingOptions {
   /** A logged metric (`val_loss`, `val_auc`, `accuracy`, …). Default 'val_loss'. */
@@ -118,6 +119,19 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
     },
     onTrainFailure() {
       release();
+    },
+    async saveState() {
+      return {
+        kind: 'earlyStopping',
+        numbers: { wait, best, bestEpoch, stoppedEpoch },
+        ...(snapshot ? { tensors: await Promise.all(snapshot.map((t, i) => tensorRecord(`best/${i}`, t))) } : {}),
+      };
+    },
+    restoreState(state) {
+      if (state.kind !== 'earlyStopping') return;
+      ({ wait = 0, best = worst, bestEpoch = -1, stoppedEpoch = -1 } = state.numbers);
+      release();
+      if (state.tensors) snapshot = state.tensors.map(recordTensor);
     },
   };
 }

@@ -17,7 +17,7 @@ import { StreamingPrecisionRecall } from './metrics/precision-recall.js';
 import { resolveOptimizer, type OptimizerSpec } from './optimizer.js';
 import { deriveSeed, randomSeed, SeedStream } from './seeds.js';
 import { allFinite, StepGuard } from './step-guard.js';
-import { applyTrainingCheckpoint, checkCheckpointVersion, type TrainingCheckpoint } from './training-state.js';
+import { applyTrainingCheckpoint, checkCheckpointVersion, restoreCallbackStates, type TrainingCheckpoint } from './training-state.js';
 
 export interface FitOptions {
   /** Train until this epoch (exclusive; epochs are 0-based). */
@@ -240,12 +240,14 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
     initialEpoch,
     batchesPerEpoch: train.batchesPerEpoch,
     stop: () => void (stopRequested = true),
+    callbacks,
   };
   const dropout = new DropoutSeeder(model);
 
   try {
     if (resume) applyTrainingCheckpoint(resume, model, optimizer, variables);
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+    if (resume) restoreCallbackStates(resume, ctx);
     for (let epoch = initialEpoch; epoch < epochs && !stopRequested; epoch++) {
       signal?.throwIfAborted();
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);

@@ -6,7 +6,7 @@ export { predict } from './predict.js';
 export type { PredictOptions, PredictResult } from './predict.js';
 
 export type { History, EpochLogs, BatchLogs } from './history.js';
-export type { Callback, TrainContext } from './callbacks.js';
+export type { Callback, CallbackState, TrainContext } from './callbacks.js';
 export { earlyStopping } from './early-stopping.js';
 export type { EarlyStopping, EarlyStoppingOptions } from './early-stopping.js';
 export { resolveMode } from './monitor.js';

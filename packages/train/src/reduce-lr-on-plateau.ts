@@ -116,6 +116,13 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): Reduc
       reader.reset();
       reductions.length = 0;
     },
+    saveState() {
+      return { kind: 'reduceLROnPlateau', numbers: { best, wait, cooldownCounter } };
+    },
+    restoreState(state) {
+      if (state.kind !== 'reduceLROnPlateau') return;
+      ({ best = worst, wait = 0, cooldownCounter = 0 } = state.numbers);
+    },
     onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext) {
       const lr = getLearningRate(ctx.optimizer);
       logLr(logs, ctx, lr);

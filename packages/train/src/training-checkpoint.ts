@@ -3,7 +3,7 @@ import { access, mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CxrError } from '@cxr/core';
 import { recoverDir, replaceDirAtomic, type ReplacePhase } from './atomic-dir.js';
-import type { Callback } from './callbacks.js';
+import type { Callback, CallbackState } from './callbacks.js';
 import {
   captureTrainingState,
   checkCheckpointVersion,
@@ -40,7 +40,8 @@ interface TensorEntry {
   byteLength: number;
 }
 
-type Manifest = Omit<TrainingCheckpoint, 'weights' | 'optimizer'> & {
+type Manifest = Omit<TrainingCheckpoint, 'weights' | 'optimizer' | 'callbacks'> & {
+  callbacks: Array<(Omit<CallbackState, 'tensors'> & { tensors?: TensorEntry[] }) | null>;
   tensorsSha256: string;
   tensorsBytes: number;
   weights: TensorEntry[];
@@ -49,6 +50,12 @@ type Manifest = Omit<TrainingCheckpoint, 'weights' | 'optimizer'> & {
     slots: Record<string, Array<TensorEntry | null>>;
   };
 };
+
+/** JSON keeps ±Infinity and NaN (an untouched `best`, NaN-padded history series) as tagged strings. */
+const NON_FINITE = '$nonFinite';
+const encode = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { [NON_FINITE]: String(v) } : v);
+const decode = (_key: string, v: unknown) =>
+  v !== null && typeof v === 'object' && NON_FINITE in v ? Number((v as Record<string, string>)[NON_FINITE]) : v;
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 const isComplete = (dir: string) => exists(join(dir, MANIFEST));
@@ -74,10 +81,11 @@ function pack(cp: TrainingCheckpoint): { manifest: Manifest; bytes: Uint8Array }
     offset += bytes.byteLength;
     return e;
   };
-  const { weights, optimizer, ...rest } = cp;
+  const { weights, optimizer, callbacks, ...rest } = cp;
   const manifestWithoutHash = {
     ...rest,
     weights: weights.map(entry),
+    callbacks: callbacks.map((c) => (c ? { kind: c.kind, numbers: c.numbers, ...(c.tensors ? { tensors: c.tensors.map(entry) } : {}) } : null)),
     optimizer: {
       className: optimizer.className,
       numbers: optimizer.numbers,
@@ -113,10 +121,11 @@ function unpack(dir: string, manifest: Manifest, bytes: Uint8Array): TrainingChe
     const values = e.dtype === 'float32' ? new Float32Array(slice) : e.dtype === 'int32' ? new Int32Array(slice) : new Uint8Array(slice);
     return { name: e.name, shape: e.shape, dtype: e.dtype, values };
   };
-  const { tensorsSha256: _hash, tensorsBytes: _bytes, weights, optimizer, ...rest } = manifest;
+  const { tensorsSha256: _hash, tensorsBytes: _bytes, weights, optimizer, callbacks, ...rest } = manifest;
   return {
     ...rest,
     weights: weights.map(read),
+    callbacks: (callbacks ?? []).map((c) => (c ? { kind: c.kind, numbers: c.numbers, ...(c.tensors ? { tensors: c.tensors.map(read) } : {}) } : null)),
     optimizer: {
       className: optimizer.className,
       numbers: optimizer.numbers,
@@ -141,7 +150,7 @@ export async function saveTrainingCheckpoint(dir: string, cp: TrainingCheckpoint
         await mkdir(tmp, { recursive: true });
         await writeSynced(join(tmp, TENSORS), bytes);
         await options.onPhase?.('partial', tmp);
-        await writeSynced(join(tmp, MANIFEST), JSON.stringify(manifest));
+        await writeSynced(join(tmp, MANIFEST), JSON.stringify(manifest, encode));
       },
       options.onPhase,
       isComplete,
@@ -177,7 +186,7 @@ export async function loadTrainingCheckpoint(dir: string): Promise<TrainingCheck
   }
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(text) as Manifest;
+    manifest = JSON.parse(text, decode) as Manifest;
   } catch (error) {
     throw corrupt(target, `${MANIFEST} is not valid JSON.`, error);
   }

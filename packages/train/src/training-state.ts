@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { CxrError } from '@cxr/core';
-import type { TrainContext } from './callbacks.js';
+import type { CallbackState, TrainContext } from './callbacks.js';
 import type { History } from './history.js';
 import { setLearningRate } from './reduce-lr-on-plateau.js';
 
@@ -46,6 +46,8 @@ export interface TrainingCheckpoint {
   history: History;
   weights: TensorRecord[];
   optimizer: OptimizerState;
+  /** `saveState()` of each of the run's callbacks, by position (null: a callback without state). */
+  callbacks: Array<CallbackState | null>;
   /** ISO time of the save. */
   savedAt: string;
 }
@@ -92,6 +94,9 @@ export async function captureWeights(model: tfl.LayersModel): Promise<TensorReco
   return Promise.all(model.weights.map((w) => record(w.name, w.read())));
 }
 
+/** A tensor as a `TensorRecord` (a copy of its data). */
+export const tensorRecord = record;
+
 /** The state after epoch `epoch` of the run `ctx` describes, as plain data. */
 export async function captureTrainingState(ctx: TrainContext, epoch: number): Promise<TrainingCheckpoint> {
   return {
@@ -102,6 +107,7 @@ export async function captureTrainingState(ctx: TrainContext, epoch: number): Pr
     history: structuredClone(ctx.history),
     weights: await captureWeights(ctx.model),
     optimizer: await captureOptimizerState(ctx.optimizer),
+    callbacks: await Promise.all((ctx.callbacks ?? []).map(async (cb) => (cb.saveState ? structuredClone(await cb.saveState()) : null))),
     savedAt: new Date().toISOString(),
   };
 }
@@ -212,3 +218,14 @@ export function applyTrainingCheckpoint(
   });
   restoreOptimizer(optimizer, cp.optimizer);
 }
+
+/** Hand each callback of a resumed run the state its counterpart saved at the same position (each checks the kind). */
+export function restoreCallbackStates(cp: TrainingCheckpoint, ctx: TrainContext): void {
+  (ctx.callbacks ?? []).forEach((cb, i) => {
+    const state = cp.callbacks?.[i];
+    if (cb.restoreState && state) cb.restoreState(state, ctx);
+  });
+}
+
+/** Rebuild tensors saved in a callback state (the caller owns them). */
+export const recordTensor = (r: TensorRecord): tf.Tensor => tf.tensor(r.values, r.shape, r.dtype);

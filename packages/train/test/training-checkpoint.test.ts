@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCxrError } from '@cxr/core';
-import { fit, oneCycle } from '@cxr/train';
-import { loadTrainingCheckpoint, trainingCheckpoint } from '@cxr/train/node';
+import { earlyStopping, fit, oneCycle, reduceLROnPlateau } from '@cxr/train';
+import { loadTrainingCheckpoint, saveTrainingCheckpoint, trainingCheckpoint } from '@cxr/train/node';
 import { useBackend } from './helpers.js';
 import { STEPS_PER_EPOCH, TINY_EPOCHS, tinyData, tinyModel, tinyOptions, weightBytes } from './fixtures/tiny-run.js';
 
@@ -97,6 +97,51 @@ describe('training checkpoints and resume', () => {
     expect(resumed.bytes).toEqual(whole.bytes);
     whole.dispose();
     resumed.dispose();
+  });
+
+  it('earlyStopping and reduceLROnPlateau carry their counters (and best weights) across a resume', async () => {
+    const callbacks = () => ({
+      plateau: reduceLROnPlateau({ monitor: 'loss', patience: 1, factor: 0.5, minDelta: 0.2 }),
+      stopper: earlyStopping({ monitor: 'loss', patience: 4, minDelta: 0.3, restoreBestWeights: true }),
+    });
+    const whole = callbacks();
+    const model = tinyModel();
+    const history = await fit(model, tinyData(), { ...tinyOptions(), callbacks: [whole.plateau, whole.stopper] });
+    const expected = weightBytes(model);
+    model.dispose();
+    expect(whole.plateau.reductions.length).toBeGreaterThan(0);
+    expect(whole.stopper.bestEpoch).toBeLessThan(3);
+
+    const dir = join(root, 'stateful');
+    const first = callbacks();
+    const part = tinyModel();
+    await fit(part, tinyData(), { ...tinyOptions(3), callbacks: [first.plateau, first.stopper, trainingCheckpoint(dir)] });
+    part.dispose();
+    const state = await loadTrainingCheckpoint(dir);
+    expect(state.callbacks.map((c) => c?.kind)).toEqual(['reduceLROnPlateau', 'earlyStopping', undefined]);
+    const rest = callbacks();
+    const resumed = tinyModel(9);
+    const resumedHistory = await fit(resumed, tinyData(), { ...tinyOptions(), seed: undefined, resume: state, callbacks: [rest.plateau, rest.stopper] });
+    expect(resumedHistory.history['lr']).toEqual(history.history['lr']);
+    expect(resumedHistory.history.loss).toEqual(history.history.loss);
+    expect(rest.stopper.stoppedEpoch).toBe(whole.stopper.stoppedEpoch);
+    expect(rest.stopper.bestEpoch).toBe(whole.stopper.bestEpoch);
+    expect(weightBytes(resumed)).toEqual(expected);
+    resumed.dispose();
+  });
+
+  it('keeps NaN and ±Infinity in the history and callback state through the file', async () => {
+    const dir = join(root, 'nonfinite');
+    const model = tinyModel();
+    await fit(model, tinyData(), { ...tinyOptions(1), callbacks: [trainingCheckpoint(dir)] });
+    model.dispose();
+    const state = await loadTrainingCheckpoint(dir);
+    state.history.history['odd'] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1];
+    state.callbacks = [{ kind: 'x', numbers: { best: Number.POSITIVE_INFINITY } }];
+    await saveTrainingCheckpoint(dir, state);
+    const again = await loadTrainingCheckpoint(dir);
+    expect(again.history.history['odd']).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1]);
+    expect(again.callbacks).toEqual([{ kind: 'x', numbers: { best: Number.POSITIVE_INFINITY } }]);
   });
 
   it('refuses a checkpoint of another model or optimizer, leaving the model untouched', async () => {
