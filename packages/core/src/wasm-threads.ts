@@ -69,13 +69,19 @@ export async function planWasmThreads(requested?: number | 'auto'): Promise<Wasm
     if (!Number.isFinite(n) || n < 0) return { threads: 1, reason: `CXR_WASM_THREADS=${env} is not a number; single-threaded` };
     return { threads: Math.max(1, Math.floor(n)), reason: `CXR_WASM_THREADS=${env}` };
   }
-  const os = (await import(/* @vite-ignore */ 'node:os' as string)) as typeof import('node:os');
+  const os = (await importNodeBuiltin('os')) as typeof import('node:os');
   const cores = os.cpus().length;
   return { threads: Math.min(8, Math.max(1, cores)), reason: `${cores} CPU cores` };
 }
 
+/** A Node built-in by a computed name: a literal `import('node:os')` breaks browser bundles (webpack 5), even when never run there. */
+function importNodeBuiltin(name: string): Promise<unknown> {
+  const specifier = `node:${name}`;
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
+}
+
 async function nodeRequire(): Promise<NodeRequire> {
-  const { createRequire } = (await import(/* @vite-ignore */ 'node:module' as string)) as typeof import('node:module');
+  const { createRequire } = (await importNodeBuiltin('module')) as typeof import('node:module');
   // ESM build: import.meta.url; CJS build: __filename; else resolve from the working directory.
   const here =
     (typeof __filename === 'string' && __filename) ||
