@@ -9,7 +9,12 @@ const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 /** Runs pnpm (the exact `packageManager` version, through npx like every command in this repo). */
 export function pnpm(args, options = {}) {
-  return execFileSync('npx', ['-y', `pnpm@${pnpmVersion}`, ...args], { cwd: root, stdio: 'inherit', ...options });
+  // Started by pnpm itself (`pnpm release`): reuse that pnpm rather than paying npx per call.
+  const self = process.env.npm_execpath;
+  const [cmd, pre] = self && /pnpm/.test(self) && process.env.npm_config_user_agent?.includes(`pnpm/${pnpmVersion}`)
+    ? [process.execPath, [self]]
+    : ['npx', ['-y', `pnpm@${pnpmVersion}`]];
+  return execFileSync(cmd, [...pre, ...args], { cwd: root, stdio: 'inherit', ...options });
 }
 
 /** The publishable packages: `{ name, version, dir }`, sorted by folder. */
