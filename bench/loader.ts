@@ -16,19 +16,22 @@ export interface LoaderFigures {
   loaderImagesPerSec: number;
   /** Images/s of training model A fed by that loader (prefetching). */
   trainWithLoaderImagesPerSec: number;
+  /** Images per timed loader pass / per timed training pass. */
   images: number;
+  trainImages: number;
 }
 
-export async function measureLoader(batch: number, imagesPerClass: number): Promise<LoaderFigures> {
+/** `trainImages`: images per training pass (training is far slower than loading). */
+export async function measureLoader(batch: number, imagesPerClass: number, trainImages: number): Promise<LoaderFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'cxr-bench-'));
   try {
     const folder = await writePhantomFolder(dir, { train: imagesPerClass, test: 1, imageSize: 256, channels: 3, seed: 1 });
     const dataset = await imageFolder(folder.train, { imageSize: 224, channels: 3, seed: 1 });
     const augment = randomAugment({ rotationRange: 10, zoomRange: 0.1, horizontalFlip: true });
     let seed = 0;
-    const pass = async (onBatch: (x: tf.Tensor4D, y: tf.Tensor) => void): Promise<number> => {
+    const pass = async (onBatch: (x: tf.Tensor4D, y: tf.Tensor) => void, limit = Infinity): Promise<number> => {
       let images = 0;
-      for await (const b of dataset.batch(batch)) {
+      for await (const b of (limit < dataset.size ? dataset.take(limit) : dataset).batch(batch)) {
         const x = augment(b.images, seed++) as tf.Tensor4D;
         const y = tf.tidy(() => tf.reshape(tf.cast(b.labels, 'float32'), [-1, 1]));
         onBatch(x, y);
@@ -50,13 +53,13 @@ export async function measureLoader(batch: number, imagesPerClass: number): Prom
       loss.dataSync();
       loss.dispose();
     };
-    await pass(train);
+    await pass(train, trainImages);
     t0 = performance.now();
-    const trained = await pass(train);
+    const trained = await pass(train, trainImages);
     const trainWithLoaderImagesPerSec = trained / ((performance.now() - t0) / 1000);
     optimizer.dispose();
     net.dispose();
-    return { loaderImagesPerSec, trainWithLoaderImagesPerSec, images };
+    return { loaderImagesPerSec, trainWithLoaderImagesPerSec, images, trainImages: trained };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

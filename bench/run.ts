@@ -12,7 +12,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { describeBackend, selectBackend, type BackendName } from '../packages/core/src/index.js';
 import { measureLoader } from './loader.js';
@@ -105,11 +104,13 @@ async function main(): Promise<void> {
   console.log(`warm-up ${args.warmup}, timed ${args.steps} steps (median); models ${args.models.join(',')}; phases ${args.phases.join(',')}\n`);
 
   const rows: ResultRow[] = [];
+  const started: BackendName[] = [];
   for (const backend of wanted) {
     let threads: number | undefined;
     try {
       const choice = await selectBackend({ backend });
       threads = choice.threads?.count;
+      started.push(backend);
       console.log(`backend ${describeBackend(choice)}`);
     } catch (error) {
       console.log(`backend ${backend}: skipped (${error instanceof Error ? error.message : String(error)})`);
@@ -135,12 +136,14 @@ async function main(): Promise<void> {
     }
   }
 
-  if (args.loader && args.models.includes('A')) {
-    const f = await measureLoader(8, args.quick ? 8 : 24);
-    const backend = tf.getBackend();
+  if (args.loader && args.models.includes('A') && started.length > 0) {
+    // The trainer side runs on the best backend that started (the first in the list).
+    const backend = started[0] as BackendName;
+    await selectBackend({ backend });
+    const f = await measureLoader(8, args.quick ? 8 : 24, 16);
     console.log(`  loader: ${fmt(f.loaderImagesPerSec)} img/s alone; A train fed by it ${fmt(f.trainWithLoaderImagesPerSec)} img/s`);
     rows.push({ model: 'loader', phase: 'load', backend: 'sharp', batch: 8, imagesPerSec: f.loaderImagesPerSec, reference: null, ratio: null, notes: { images: f.images } });
-    rows.push({ model: 'A', phase: 'train+load', backend, batch: 8, imagesPerSec: f.trainWithLoaderImagesPerSec, reference: null, ratio: null, notes: { images: f.images } });
+    rows.push({ model: 'A', phase: 'train+load', backend, batch: 8, imagesPerSec: f.trainWithLoaderImagesPerSec, reference: null, ratio: null, notes: { images: f.trainImages } });
   }
 
   let torch: TorchResult | null = null;
