@@ -26,7 +26,32 @@ const examplePages = readdirSync(`${docs}/examples`)
 
 // Written by `typedoc-vitepress-theme` when `pnpm docs:api` runs; absent until then.
 const apiSidebarFile = `${docs}/api/typedoc-sidebar.json`;
-const apiSidebar: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile) ? JSON.parse(readFileSync(apiSidebarFile, 'utf8')) : [];
+const apiModules: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile) ? JSON.parse(readFileSync(apiSidebarFile, 'utf8')) : [];
+// One link per entry point everywhere; a module's members only on that module's pages. (Every
+// page carries its sidebar in its HTML: all ~600 API links on every page made a 200 MB site.)
+const moduleLinks: DefaultTheme.SidebarItem[] = apiModules.map(({ text, link }) => ({ text, link }));
+
+const mainSidebar: DefaultTheme.SidebarItem[] = [
+  {
+    text: 'Guide',
+    items: pages([
+      'getting-started',
+      'testing-your-code',
+      'browser',
+      'cli',
+      'bad-inputs',
+      'reliability',
+      'performance',
+      'dicom',
+      'keras-h5',
+      'decisions',
+      'releasing',
+    ]),
+  },
+  { text: 'Packages', collapsed: false, items: pages(packagePages) },
+  { text: 'Article reproductions', collapsed: false, items: pages(examplePages) },
+  { text: 'API reference', collapsed: true, link: '/api/', items: moduleLinks },
+];
 
 export default defineConfig({
   title: 'cxr',
@@ -48,27 +73,14 @@ export default defineConfig({
       { text: 'Articles', link: '/examples/000-pytorch-cnn' },
       { text: 'API', link: '/api/' },
     ],
-    sidebar: [
-      {
-        text: 'Guide',
-        items: pages([
-          'getting-started',
-          'testing-your-code',
-          'browser',
-          'cli',
-          'bad-inputs',
-          'reliability',
-          'performance',
-          'dicom',
-          'keras-h5',
-          'decisions',
-          'releasing',
-        ]),
-      },
-      { text: 'Packages', collapsed: false, items: pages(packagePages) },
-      { text: 'Article reproductions', collapsed: false, items: pages(examplePages) },
-      { text: 'API reference', collapsed: true, link: '/api/', items: apiSidebar },
-    ],
+    sidebar: {
+      ...Object.fromEntries(
+        apiModules
+          .filter((m) => m.link)
+          .map((m) => [m.link!, [{ text: m.text, link: m.link, items: m.items ?? [] }, { text: 'All entry points', collapsed: true, items: moduleLinks }]]),
+      ),
+      '/': mainSidebar,
+    },
     outline: [2, 3],
     footer: { message: 'Research and education only — not for clinical use. MIT licensed.' },
   },
