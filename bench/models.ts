@@ -3,10 +3,11 @@
  * reference_torch.py (same layers, same parameter counts, same losses, same optimiser).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { covidCnn, lungClassifier } from '../packages/models/src/index.js';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { covidCnn, createBackbone, getBackbone, lungClassifier } from '../packages/models/src/index.js';
 
-export type ModelId = 'A' | 'B';
+/** 'A', 'B', or a backbone name from @cxr/models (`mobilenetv2`, `resnet50`, …). */
+export type ModelId = string;
 export type Phase = 'train' | 'infer';
 
 export interface BenchModel {
@@ -35,7 +36,7 @@ const convFlops = (h: number, w: number, ci: number, co: number, k: number) => 2
 const modelATrainFlops =
   3 * (convFlops(224, 224, 3, 32, 3) + convFlops(222, 222, 32, 64, 3) + convFlops(110, 110, 64, 128, 3));
 
-export const MODELS: Record<ModelId, BenchModel> = {
+export const MODELS: Record<'A' | 'B', BenchModel> = {
   A: {
     id: 'A',
     title: 'seed 000 CNN (covidCnn) 224×224×3',
@@ -64,3 +65,41 @@ export const MODELS: Record<ModelId, BenchModel> = {
     finish: (out) => out,
   },
 };
+
+/**
+ * A backbone (Keras application without top, from @cxr/models) with a global-average-pool and a
+ * one-logit dense head, at 224×224×3. The PyTorch side uses torchvision's model of the same
+ * name: the same architecture, not always the same parameter count (Keras' ResNet50 has conv
+ * biases, torchvision's not), so both counts are reported.
+ */
+export function backboneModel(name: string): BenchModel {
+  const spec = getBackbone(name);
+  const shape = spec.defaultInputShape as [number, number, number];
+  let features = 0;
+  return {
+    id: name,
+    title: `${spec.keras} backbone + GAP + dense(1), ${shape.join('×')}`,
+    shape,
+    get params() {
+      return spec.kerasParams + features + 1;
+    },
+    batch: { train: 16, infer: 32 },
+    microBatch: 8,
+    trainFlopsPerImage: 0,
+    build: () => {
+      const base = createBackbone(name, { seed: 1 });
+      features = base.outputs[0]!.shape[3] as number;
+      const pooled = tfl.layers.globalAveragePooling2d({}).apply(base.outputs[0]!) as tfl.SymbolicTensor;
+      const logit = tfl.layers.dense({ units: 1 }).apply(pooled) as tfl.SymbolicTensor;
+      return tfl.model({ inputs: base.inputs, outputs: logit });
+    },
+    loss: MODELS.A.loss,
+    labels: MODELS.A.labels,
+    finish: MODELS.A.finish,
+  };
+}
+
+/** 'A', 'B' or a backbone name. */
+export function benchModel(id: ModelId): BenchModel {
+  return id === 'A' || id === 'B' ? MODELS[id] : backboneModel(id);
+}

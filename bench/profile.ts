@@ -7,14 +7,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { describeBackend, selectBackend, type BackendName } from '../packages/core/src/index.js';
 import { measure } from './measure.js';
-import { MODELS, type ModelId, type Phase } from './models.js';
+import { benchModel, type ModelId, type Phase } from './models.js';
 
 const argv = process.argv.slice(2);
 const value = (name: string, fallback: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] ? (argv[i + 1] as string) : fallback;
 };
-const model = MODELS[value('model', 'B') as ModelId];
+const model = benchModel(value('model', 'B') as ModelId);
 const phase = value('phase', 'train') as Phase;
 const batch = Number(value('batch', String(Math.min(model.batch[phase], model.microBatch))));
 console.log(describeBackend(await selectBackend({ backend: value('backend', 'wasm') as BackendName })));

@@ -11,6 +11,7 @@ Warm-up steps are excluded; images/s = batch / median step time. Debian: apt-get
 import argparse
 import json
 import statistics
+import sys
 import time
 
 import torch
@@ -49,12 +50,34 @@ MODELS = {
 }
 
 
+# Backbones (cxr's Keras applications) against torchvision's model of the same name, one logit.
+TORCHVISION = {
+    'mobilenetv2': 'mobilenet_v2', 'resnet50': 'resnet50', 'vgg16': 'vgg16', 'densenet121': 'densenet121',
+    'densenet201': 'densenet201', 'efficientnetb0': 'efficientnet_b0', 'efficientnetb7': 'efficientnet_b7',
+}
+
+
+class Unavailable(Exception):
+    """This row has no PyTorch counterpart here; it is skipped, the others still run."""
+
+
+def backbone_spec(name: str) -> dict:
+    if name not in TORCHVISION:
+        raise Unavailable(f'no torchvision counterpart for {name}')
+    try:
+        import torchvision  # Debian: apt-get install python3-torchvision
+    except ImportError as error:
+        raise Unavailable('torchvision is not installed (apt-get install python3-torchvision)') from error
+    make = getattr(torchvision.models, TORCHVISION[name])
+    return dict(make=lambda: make(num_classes=1), shape=(3, 224, 224), params=None, classes=1)
+
+
 def bench_row(name: str, phase: str, batch: int, steps: int, warmup: int) -> dict:
-    spec = MODELS[name]
+    spec = MODELS[name] if name in MODELS else backbone_spec(name)
     torch.manual_seed(0)
     model = spec['make']()
     params = sum(p.numel() for p in model.parameters())
-    if params != spec['params']:
+    if spec['params'] is not None and params != spec['params']:
         raise SystemExit(f'model {name} has {params} parameters, expected {spec["params"]}')
     x = torch.rand(batch, *spec['shape'])
     if spec['classes'] == 1:
@@ -97,7 +120,12 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    rows = [bench_row(r['model'], r['phase'], int(r['batch']), args.steps, args.warmup) for r in json.loads(args.rows)]
+    rows = []
+    for r in json.loads(args.rows):
+        try:
+            rows.append(bench_row(r['model'], r['phase'], int(r['batch']), args.steps, args.warmup))
+        except Unavailable as why:
+            print(f'reference_torch.py: skipped {r["model"]} {r["phase"]}: {why}', file=sys.stderr)
     print(json.dumps(dict(engine=f'pytorch {torch.__version__} cpu, {torch.get_num_threads()} threads', rows=rows)))
 
 

@@ -3,7 +3,7 @@
  * B (seed 004 LungClassifier, 512×512×1) on every tfjs backend this process can start, against
  * the identical PyTorch models when `python3` can import torch. Never part of the tests.
  *
- *   pnpm bench [--quick] [--model A,B] [--backend wasm,cpu,webgpu] [--phase train,infer]
+ *   pnpm bench [--quick] [--model A,B[,mobilenetv2,resnet50,…]] [--backend wasm,cpu,webgpu] [--phase train,infer]
  *              [--steps 5] [--warmup 2] [--micro 8] [--no-torch] [--no-loader] [--out bench/results.json]
  *
  * Output: a table on stdout and bench/results.json,
@@ -16,7 +16,7 @@ import '@tensorflow/tfjs-layers';
 import { describeBackend, selectBackend, type BackendName } from '../packages/core/src/index.js';
 import { measureLoader } from './loader.js';
 import { measure } from './measure.js';
-import { MODELS, type ModelId, type Phase } from './models.js';
+import { benchModel, type ModelId, type Phase } from './models.js';
 import { runTorch, torchUnavailable, type TorchResult } from './torch-reference.js';
 
 interface Args {
@@ -67,7 +67,7 @@ function parseArgs(argv: string[]): Args {
 
 /** The batch a row runs at: the articles' batches; --quick trains A at 8 (one micro-batch). */
 function batchFor(args: Args, model: ModelId, phase: Phase): number {
-  return args.quick && model === 'A' && phase === 'train' ? 8 : MODELS[model].batch[phase];
+  return args.quick && model === 'A' && phase === 'train' ? 8 : benchModel(model).batch[phase];
 }
 
 /** The pure-JS cpu backend needs minutes per step of model A (≈ 0.004 img/s training, 0.24 inference): only when asked for by name. */
@@ -123,10 +123,12 @@ async function main(): Promise<void> {
           console.log(`  ${model} ${phase} on cpu: skipped (minutes per step; --backend cpu --model A to force it)`);
           continue;
         }
-        const m = measure(MODELS[model], { phase, batch, microBatch: args.micro ?? MODELS[model].microBatch, warmup: args.warmup, steps: args.steps });
+        const spec = benchModel(model);
+        const m = measure(spec, { phase, batch, microBatch: args.micro ?? spec.microBatch, warmup: args.warmup, steps: args.steps });
         if (m.leakedTensors !== 0) throw new Error(`${model} ${phase} on ${backend} leaks ${m.leakedTensors} tensors per step`);
-        const flops = phase === 'train' ? MODELS[model].trainFlopsPerImage * m.imagesPerSec : 0;
+        const flops = phase === 'train' ? spec.trainFlopsPerImage * m.imagesPerSec : 0;
         const notes: Record<string, unknown> = { ...(threads ? { threads } : {}) };
+        if (model !== 'A' && model !== 'B') notes['params'] = spec.params;
         if (m.microBatches > 1) notes['micro'] = `${m.microBatches}×${Math.ceil(batch / m.microBatches)}`;
         if (flops) notes['GFLOP/s'] = flops / 1e9;
         notes['stepSeconds'] = m.stepSeconds.map((s) => +s.toFixed(3));
@@ -160,7 +162,7 @@ async function main(): Promise<void> {
       r.ratio = r.imagesPerSec / ref.imagesPerSec;
     }
     for (const t of torch.rows) {
-      rows.push({ model: t.model, phase: t.phase, backend: 'pytorch', batch: t.batch, imagesPerSec: t.imagesPerSec, reference: null, ratio: null, notes: { engine: torch.engine } });
+      rows.push({ model: t.model, phase: t.phase, backend: 'pytorch', batch: t.batch, imagesPerSec: t.imagesPerSec, reference: null, ratio: null, notes: { params: t.params } });
     }
   }
 

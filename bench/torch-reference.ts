@@ -8,6 +8,7 @@ export interface TorchRow {
   phase: Phase;
   batch: number;
   imagesPerSec: number;
+  params: number;
 }
 
 export interface TorchResult {
@@ -16,13 +17,21 @@ export interface TorchResult {
 }
 
 const script = fileURLToPath(new URL('./reference_torch.py', import.meta.url));
-const python = () => process.env['CXR_BENCH_PYTHON'] ?? 'python3';
+/** CXR_BENCH_PYTHON, else the first of `python3` on PATH and the system's that imports torch. */
+let chosen: string | null = null;
+const candidates = () => (process.env['CXR_BENCH_PYTHON'] ? [process.env['CXR_BENCH_PYTHON']] : ['python3', '/usr/bin/python3']);
+const python = () => chosen ?? 'python3';
 
-/** Why PyTorch cannot be run, or null when it can. */
+/** Why PyTorch cannot be run, or null when it can (and then which interpreter runs it). */
 export function torchUnavailable(): string | null {
-  const probe = spawnSync(python(), ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.error) return `${python()} not found`;
-  return probe.status === 0 ? null : `${python()} cannot import torch (Debian: apt-get install python3-torch)`;
+  for (const candidate of candidates()) {
+    const probe = spawnSync(candidate, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (!probe.error && probe.status === 0) {
+      chosen = candidate;
+      return null;
+    }
+  }
+  return `no python among ${candidates().join(', ')} can import torch (Debian: apt-get install python3-torch)`;
 }
 
 export function runTorch(rows: { model: ModelId; phase: Phase; batch: number }[], opts: { steps: number; warmup: number; threads: number }): TorchResult {
