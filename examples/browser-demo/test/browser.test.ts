@@ -6,7 +6,7 @@
  * model for other inputs) must show a message and leave the tab responsive. Screenshots and the
  * measured differences go to examples/browser-demo/artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { selectBackend } from '@cxr/core';
 import { decodeImage, imageFolder } from '@cxr/data/node';
-import { rawImageToTensor, type RawImage } from '@cxr/data';
+import { decodeDicom, rawImageToTensor, type RawImage } from '@cxr/data';
 import { fitImageSize } from '@cxr/data/browser';
 import { AdaptiveAveragePooling2D } from '@cxr/models';
 import { saveModel } from '@cxr/models/node';
@@ -52,6 +52,7 @@ describe.skipIf(!haveChromium || !haveData)('browser demo in Chromium', () => {
   let browser: Browser;
   let server: { url: string; close: () => Promise<void> };
   const references: Reference[] = [];
+  let dicomReference: number[] = [];
   const measured: Record<string, unknown> = {};
 
   beforeAll(async () => {
@@ -120,6 +121,9 @@ describe.skipIf(!haveChromium || !haveData)('browser demo in Chromium', () => {
         references.push({ file, path, probs });
       }
     }
+    const dicomImage = decodeDicom(readFileSync(join(repoRoot, 'packages/data/test/fixtures/dicom/mono2-u12-explicit.dcm')));
+    const rgb = new Float32Array(dicomImage.data.length * 3).map((_, k) => dicomImage.data[Math.floor(k / 3)] as number);
+    dicomReference = await predictNode({ data: rgb, width: dicomImage.width, height: dicomImage.height, channels: 3 });
     model.dispose();
     const all = references.flatMap((r) => r.probs);
     measured['node'] = { references, controlMaxAbsDiff: controlDiff };
@@ -243,14 +247,26 @@ describe.skipIf(!haveChromium || !haveData)('browser demo in Chromium', () => {
     await checkAgainstNode('webgpu');
   });
 
-  it('bad input: a text file, a broken PNG, a huge image and a model for other inputs give messages; the tab stays responsive', async () => {
+  it('DICOM and bad input: a .dcm predicts like Node; a text file, a broken PNG, a JPEG 2000 DICOM and a model for other inputs give messages, a huge image is downscaled; the tab stays responsive', async () => {
     const page = await openDemo('backend=cpu&model=./model/model.json');
-    const results = await predictAll(page, [join(work, 'notes.txt'), join(work, 'broken.png'), join(work, 'huge.png')]);
+    const dicom = join(repoRoot, 'packages/data/test/fixtures/dicom');
+    const results = await predictAll(page, [
+      join(work, 'notes.txt'),
+      join(work, 'broken.png'),
+      join(work, 'huge.png'),
+      join(dicom, 'mono2-u12-explicit.dcm'),
+      join(dicom, 'bad-jpeg2000.dcm'),
+    ]);
     expect(results[0]!.error).toBe('E_UNSUPPORTED_FILE');
     expect(results[0]!.text).toContain('not an image');
     expect(results[1]!.error).toBe('E_IMAGE_DECODE');
     expect(results[2]!.probs).toHaveLength(3);
     expect(results[2]!.text).toContain('decoded at 2048×1707');
+    // DICOM: the same probabilities as Node's decodeDicom → gray copied to RGB → the page's preprocessing.
+    expect(results[3]!.error, results[3]!.text).toBeUndefined();
+    results[3]!.probs!.forEach((p, j) => expect(Math.abs(p - dicomReference[j]!)).toBeLessThanOrEqual(TOLERANCE));
+    expect(results[4]!.error).toBe('E_UNSUPPORTED_DICOM');
+    expect(results[4]!.text).toMatch(/JPEG 2000/i);
     await page.fill('#model-url', './bad-model/model.json');
     await page.click('#model-url-form button');
     await page.waitForSelector('body[data-model-state="error"]');

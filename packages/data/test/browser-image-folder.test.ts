@@ -109,3 +109,23 @@ describe('fitImageSize', () => {
     tf.dispose([image, cover, stretch, same]);
   });
 });
+
+describe('decodeBrowserImage with DICOM (no browser APIs needed)', () => {
+  it('decodes a .dcm File through decodeDicom, copies gray to 3 channels and downscales above maxSide', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { decodeBrowserImage } = await import('@cxr/data/browser');
+    const { decodeDicom } = await import('@cxr/data');
+    const bytes = readFileSync(new URL('./fixtures/dicom/mono2-u12-explicit.dcm', import.meta.url));
+    const expected = decodeDicom(bytes);
+    const gray = await decodeBrowserImage(new File([bytes], 'x.dcm'), { channels: 1 });
+    expect(Array.from(gray.data)).toEqual(Array.from(expected.data));
+    // Found by its 'DICM' magic even without a .dcm name.
+    const rgb = await decodeBrowserImage(new Blob([bytes]), { channels: 3 });
+    expect([rgb.width, rgb.height, rgb.channels]).toEqual([16, 12, 3]);
+    expect(Array.from(rgb.data.slice(0, 6))).toEqual([expected.data[0], expected.data[0], expected.data[0], expected.data[1], expected.data[1], expected.data[1]]);
+    const small = await decodeBrowserImage(new File([bytes], 'x.dcm'), { channels: 1, maxSide: 8 });
+    expect([small.width, small.height]).toEqual([8, 6]);
+    const bad = readFileSync(new URL('./fixtures/dicom/bad-jpeg2000.dcm', import.meta.url));
+    expect(await codeOf(decodeBrowserImage(new File([bad], 'bad.dcm')))).toBe('E_UNSUPPORTED_DICOM');
+  });
+});

@@ -1,5 +1,6 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { CxrError, assertArgument, isCxrError } from '@cxr/core';
+import { decodeDicom } from '../dicom.js';
 import { rawImageToTensor } from '../pixels.js';
 import { checkImageSize, type ImageSize, type ResizeMode } from '../resize-plan.js';
 import type { RawImage } from '../types.js';
@@ -31,7 +32,7 @@ export interface BrowserImageOptions extends BrowserDecodeOptions {
 
 export const DEFAULT_MAX_SIDE = 2048;
 const DEFAULT_MAX_PIXELS = 100_000_000;
-const HINT = 'Use a PNG or JPEG image (DICOM needs the DICOM decoder).';
+const HINT = 'Use a PNG, JPEG or DICOM (.dcm) image.';
 
 /**
  * Decode an image in the browser into pixels (Uint8, row-major [height, width, channels]).
@@ -48,6 +49,7 @@ export async function decodeBrowserImage(source: BrowserImageSource, options: Br
   assertArgument(maxPixels > 0, `maxPixels must be positive, got ${String(maxPixels)}`);
   const name = options.name ?? sourceName(source);
   if (typeof ImageData !== 'undefined' && source instanceof ImageData) return fromRgba(source.data, source.width, source.height, channels);
+  if (source instanceof Blob && (await isDicom(source, name))) return decodeDicomBlob(source, name, channels, maxSide, maxPixels);
 
   let bitmap: ImageBitmap | null = null;
   try {
@@ -110,6 +112,46 @@ async function toBitmap(source: Exclude<BrowserImageSource, ImageData>, name: st
       throw new CxrError('E_UNSUPPORTED_FILE', `${name} is ${type}, not an image. ${HINT}`, { path: name, cause: error });
     }
     throw error;
+  }
+}
+
+/** DICOM by name (.dcm / .dicom), MIME type, or the 'DICM' magic at byte 128 of a Part-10 file. */
+async function isDicom(blob: Blob, name: string): Promise<boolean> {
+  if (/\.(dcm|dicom)$/i.test(name) || blob.type === 'application/dicom') return true;
+  if (blob.size < 132) return false;
+  const magic = new Uint8Array(await blob.slice(128, 132).arrayBuffer());
+  return String.fromCharCode(...magic) === 'DICM';
+}
+
+/**
+ * DICOM through `decodeDicom` (the file's VOI / window, MONOCHROME1 inverted; float32 in [0, 1]),
+ * gray copied to 3 channels when asked, downscaled with tf bilinear above `maxSide`.
+ */
+async function decodeDicomBlob(blob: Blob, name: string, channels: 1 | 3, maxSide: number, maxPixels: number): Promise<RawImage> {
+  let image: RawImage;
+  try {
+    image = decodeDicom(new Uint8Array(await blob.arrayBuffer()));
+  } catch (error) {
+    throw asDecodeError(error, name);
+  }
+  const { width, height } = image;
+  if (width * height > maxPixels) {
+    throw new CxrError('E_IMAGE_TOO_LARGE', `${name} is ${width}x${height} pixels, more than maxPixels ${maxPixels.toLocaleString('en-US')}.`, { path: name });
+  }
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  if (scale === 1 && channels === 1) return image;
+  const outH = Math.max(1, Math.round(height * scale));
+  const outW = Math.max(1, Math.round(width * scale));
+  const pixels = tf.tidy(() => {
+    let t: tf.Tensor3D = rawImageToTensor(image);
+    if (scale < 1) t = tf.image.resizeBilinear(t, [outH, outW], false, true);
+    if (channels === 3) t = tf.tile(t, [1, 1, 3]);
+    return t;
+  });
+  try {
+    return { data: (await pixels.data()) as Float32Array, width: outW, height: outH, channels };
+  } finally {
+    pixels.dispose();
   }
 }
 

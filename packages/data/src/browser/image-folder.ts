@@ -21,7 +21,7 @@ export interface BrowserImageFolderOptions {
   onError?: OnError;
   /** Shuffle with this seed (a new order each pass). Default: sorted order. */
   seed?: number;
-  /** File extensions to read, case-insensitive (default: what browsers decode, `.png .jpg .jpeg .webp .gif .bmp .avif`). */
+  /** File extensions to read, case-insensitive (default: what browsers decode, `.png .jpg .jpeg .webp .gif .bmp .avif`, and DICOM `.dcm`). */
   extensions?: readonly string[];
   /** Longer side above which images are downscaled while decoding (default 2048, see `decodeBrowserImage`). */
   maxSide?: number;
@@ -41,7 +41,7 @@ export interface BrowserImageFolderOptions {
   decode?: (file: Blob, path: string) => Promise<RawImage>;
 }
 
-export const BROWSER_IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.avif'];
+export const BROWSER_IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.avif', '.dcm'];
 const SPLIT_NAMES = new Set(['train', 'test', 'val', 'valid', 'validation']);
 
 /**
