@@ -75,6 +75,19 @@ describe('docs snippets', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("readme-usage: the README's code block is this type-checked snippet, verbatim", () => {
+    const region = (text: string, start: RegExp, end: RegExp) => {
+      const from = text.search(start);
+      const rest = text.slice(from).replace(start, '');
+      return rest.slice(0, rest.search(end)).trim();
+    };
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const snippet = readFileSync(new URL('./readme-usage.ts', import.meta.url), 'utf8');
+    const inReadme = region(readme.slice(readme.indexOf('## Use it')), /```ts\n/, /\n```/);
+    expect(inReadme.length).toBeGreaterThan(100);
+    expect(region(snippet, /\/\/ #region readme\n/, /\n\/\/ #endregion readme/)).toBe(inReadme);
+  });
+
   it('errors: a missing folder is a coded CxrError; a broken file is skipped with a reason', async () => {
     const { loadOrExplain } = await import('./errors.js');
     await expect(loadOrExplain(join(tmp(), 'missing'))).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
