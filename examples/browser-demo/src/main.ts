@@ -67,6 +67,7 @@ async function useModel(load: () => Promise<LoadedModel>): Promise<void> {
     $<HTMLInputElement>('class-names').value = names.join(',');
     setStatus('model-status', `Loaded ${next.source}: input ${h}×${w}×${c}, ${names.length} classes (${names.join(', ')}), ${next.model.countParams().toLocaleString('en-US')} parameters.`);
     document.body.dataset['modelState'] = 'ready';
+    countTensors();
     $<HTMLButtonElement>('train-start').disabled = trainFiles === null;
   } catch (error) {
     setStatus('model-status', `Could not use this model: ${explain(error)}`, true);
@@ -78,6 +79,12 @@ function clearResults(): void {
   for (const s of shown) tf.dispose([s.prediction.display, s.prediction.heatmap]);
   shown = [];
   $('results').replaceChildren();
+  countTensors();
+}
+
+/** Live tensor count on the page (what a leak would grow), for people and for the tests. */
+function countTensors(): void {
+  document.body.dataset['tensors'] = String(tf.memory().numTensors);
 }
 
 async function predictFiles(files: File[]): Promise<void> {
@@ -106,6 +113,7 @@ async function predictFiles(files: File[]): Promise<void> {
     await tf.nextFrame(); // let the page paint between images
   }
   document.body.dataset['predicting'] = 'false';
+  countTensors();
 }
 
 function renderResult(item: HTMLLIElement, prediction: Prediction): void {

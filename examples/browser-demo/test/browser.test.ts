@@ -216,6 +216,11 @@ describe.skipIf(!haveChromium || !haveData)('browser demo in Chromium', () => {
     await page.dispatchEvent('#opacity', 'input');
     await page.waitForSelector('body[data-opacity="0.80"]');
     await page.screenshot({ path: join(artifacts, `demo-${backend}.png`), fullPage: true });
+    // Predictions and Grad-CAM leak nothing: clearing the results frees every tensor they held.
+    expect(info['tensors']).toMatch(/^\d+$/); // the model's weights
+    expect(await page.evaluate(() => document.body.dataset['tensors'])).not.toBe(info['tensors']); // results hold images and heatmaps
+    await page.click('#clear-results');
+    expect(await page.evaluate(() => document.body.dataset['tensors'])).toBe(info['tensors']);
     await page.close();
   }
 

@@ -190,6 +190,6 @@ function sourceName(source: BrowserImageSource): string {
 
 function asDecodeError(error: unknown, name: string): CxrError {
   if (isCxrError(error)) return error;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
   return new CxrError('E_IMAGE_DECODE', `Cannot decode ${name}: ${detail}. ${HINT}`, { path: name, cause: error });
 }
