@@ -166,7 +166,7 @@ describe.skipIf(!haveChromium || !haveData)('browser demo in Chromium', () => {
     return page;
   }
 
-  async function predictAll(page: Page, paths: string[]): Promise<Array<{ file: string; probs?: number[]; error?: string; text: string; overlay?: string }>> {
+  async function predictAll(page: Page, paths: string[]): Promise<Array<{ file: string; probs?: number[]; error?: string; text: string; overlay?: string; backend?: string }>> {
     await page.setInputFiles('#image-files', paths);
     await page.waitForFunction((n) => {
       const items = [...document.querySelectorAll<HTMLElement>('#results .result')];
@@ -178,6 +178,7 @@ describe.skipIf(!haveChromium || !haveData)('browser demo in Chromium', () => {
         ...(li.dataset['probs'] ? { probs: JSON.parse(li.dataset['probs']) as number[] } : {}),
         ...(li.dataset['error'] ? { error: li.dataset['error'] } : {}),
         ...(li.dataset['overlay'] ? { overlay: li.dataset['overlay'] } : {}),
+        ...(li.dataset['backend'] ? { backend: li.dataset['backend'] } : {}),
         text: li.textContent ?? '',
       })),
     );
@@ -205,6 +206,7 @@ describe.skipIf(!haveChromium || !haveData)('browser demo in Chromium', () => {
     let maxDiff = 0;
     results.forEach((result, k) => {
       expect(result.error, result.text).toBeUndefined();
+      expect(result.backend).toBe(backend); // tf.getBackend() when the image was classified
       const ref = references[k]!;
       expect(result.file).toBe(ref.file);
       result.probs!.forEach((p, j) => (maxDiff = Math.max(maxDiff, Math.abs(p - ref.probs[j]!))));
@@ -288,7 +290,15 @@ describe.skipIf(!haveChromium || !haveData)('browser demo in Chromium', () => {
     await page.click('#train-start');
     await page.waitForSelector('body[data-training="done"], body[data-training="error"]', { timeout: 60_000 });
     const status = await page.textContent('#train-status');
-    expect(status).toContain('Trained on 12 images (0 files skipped) for 2 epochs');
+    expect(status).toMatch(/Trained on 12 images \(0 files skipped\) for 2 epochs; last loss \d+\.\d{4}/);
+    const linePixels = await page.$eval('#loss-chart', (canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let blue = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 150 && data[i]! < 60 && data[i + 3]! > 0) blue++;
+      return blue;
+    });
+    expect(linePixels).toBeGreaterThan(100); // the loss line is drawn
     await page.screenshot({ path: join(artifacts, 'demo-fine-tune.png'), fullPage: true });
     await page.close();
   });
