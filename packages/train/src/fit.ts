@@ -11,7 +11,7 @@ import { createHistory, recordEpoch, type EpochLogs, type History } from './hist
 import { unknownClassError } from './labels.js';
 import { resolveLoss, type LossFn, type LossSpec } from './losses/loss.js';
 import { StreamingAuc } from './metrics/auc.js';
-import { batchStatTensors, readBatchStats, statTensorList, type BatchStatTensors } from './metrics/batch-stats.js';
+import { batchStatTensors, readBatchStats, statTensorList, type BatchStats, type BatchStatTensors } from './metrics/batch-stats.js';
 import { resolveMetrics, type MetricName } from './metrics/metrics.js';
 import { StreamingPrecisionRecall } from './metrics/precision-recall.js';
 import { resolveOptimizer, type OptimizerSpec } from './optimizer.js';
@@ -26,6 +26,14 @@ export interface FitOptions {
   initialEpoch?: number;
   /** Samples per step when the data is a SampleDataset (default 32, as the article). */
   batchSize?: number;
+  /**
+   * Gradient accumulation: run each batch in slices of at most this many samples and apply their
+   * summed (size-weighted) gradients once, so a large batch fits a small memory (the seed-000
+   * article's batch 32 on wasm's 4 GB heap: `{ batchSize: 32, microBatchSize: 8 }`). The loss and
+   * gradients equal the whole batch's up to float rounding, except that BatchNormalization
+   * normalises each slice with its own statistics (as accumulation does in PyTorch). Default: no slicing.
+   */
+  microBatchSize?: number;
   /** Reshuffle a SampleDataset every epoch (default true, like `DataLoader(shuffle=True)`). */
   shuffle?: boolean;
   /** 'adam' (default) or 'sgd', created for this run and disposed after it; or your own tf.Optimizer, kept as it is (pass `model.optimizer` to use a compiled model's). */
@@ -95,9 +103,66 @@ interface StepResult {
   finite: boolean;
 }
 
+interface TapedSlice {
+  value: tf.Scalar;
+  grads: tf.NamedTensorMap;
+  stats: BatchStatTensors | undefined;
+  outputsShape: number[];
+}
+
+/** Forward and backward pass of one (micro-)batch in training mode; the caller disposes it all. */
+function tapeSlice(
+  model: tfl.LayersModel,
+  variables: tf.Variable[],
+  lossFn: LossFn,
+  images: tf.Tensor4D,
+  labels: BatchLike['labels'],
+  setup: EvaluateSetup,
+  auc: StreamingAuc | null,
+  classWeights: tf.Tensor1D | null,
+): TapedSlice {
+  let stats: BatchStatTensors | undefined;
+  let outputsShape: number[] = [];
+  // A frozen stem (e.g. a frozen backbone) runs before the tape, so its activations are freed now
+  // instead of being kept for a backward pass that never reaches them.
+  const split = splitFrozenStem(model);
+  const stem = split ? split.runStem(images, true) : [];
+  try {
+    const { value, grads } = tf.variableGrads(() => {
+      const outputs = (split ? split.runRest(images, stem, true) : model.apply(images, { training: true })) as tf.Tensor;
+      outputsShape = outputs.shape;
+      const s = batchStatTensors(labels, outputs, setup.threshold, auc, setup.fromLogits, !!(setup.precision || setup.recall));
+      stats = s;
+      statTensorList(s).forEach((t) => tf.keep(t));
+      if (!classWeights) return lossFn(labels, outputs);
+      return lossFn(labels, outputs, sampleWeightsFor(labels, classWeights));
+    }, variables);
+    return { value, grads, stats, outputsShape };
+  } finally {
+    tf.dispose(stem);
+  }
+}
+
+/** Sum of per-slice stats read from the device. */
+function addStats(total: BatchStats | null, s: BatchStats): BatchStats {
+  if (!total) return { correct: s.correct, invalid: s.invalid, ...(s.counts ? { counts: Float64Array.from(s.counts) } : {}), ...(s.pr ? { pr: Float64Array.from(s.pr) } : {}) };
+  const add = (a: ArrayLike<number> | undefined, b: ArrayLike<number> | undefined) => {
+    if (!a || !b) return;
+    for (let i = 0; i < b.length; i++) (a as Float64Array)[i] = (a[i] as number) + (b[i] as number);
+  };
+  add(total.counts, s.counts);
+  add(total.pr, s.pr);
+  return { ...total, correct: total.correct + s.correct, invalid: total.invalid + s.invalid };
+}
+
 /**
  * One optimisation step in training mode (dropout active). Gradients are applied only when
  * the loss and every gradient are finite, so a diverging step never reaches the weights.
+ *
+ * With `microBatchSize` below the batch size the batch is cut into slices: each slice's
+ * gradients are weighted by its share of the batch and summed, then applied once — gradient
+ * accumulation, so a batch of 32 trains in the memory of 8. The loss is the batch mean either
+ * way; only batch-dependent layers (BatchNormalization) see slice statistics, as in PyTorch.
  */
 async function trainStep(
   model: tfl.LayersModel,
@@ -109,39 +174,60 @@ async function trainStep(
   setup: EvaluateSetup,
   auc: StreamingAuc | null,
   classWeights: tf.Tensor1D | null,
+  microBatchSize: number,
 ): Promise<StepResult> {
-  let stats: BatchStatTensors | undefined;
-  let outputsShape: number[] = [];
-  // A frozen stem (e.g. a frozen backbone) runs before the tape, so its activations are freed now
-  // instead of being kept for a backward pass that never reaches them.
-  const split = splitFrozenStem(model);
-  const stem = split ? split.runStem(images, true) : [];
-  let taped: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  const n = images.shape[0];
+  const starts: number[] = [];
+  for (let i = 0; i < n; i += Math.min(microBatchSize, n)) starts.push(i);
+  let grads: tf.NamedTensorMap = {};
+  let loss = 0;
+  let stats: BatchStats | null = null;
   try {
-    taped = tf.variableGrads(() => {
-      const outputs = (split ? split.runRest(images, stem, true) : model.apply(images, { training: true })) as tf.Tensor;
-      outputsShape = outputs.shape;
-      const s = batchStatTensors(batch.labels, outputs, setup.threshold, auc, setup.fromLogits, !!(setup.precision || setup.recall));
-      stats = s;
-      statTensorList(s).forEach((t) => tf.keep(t));
-      if (!classWeights) return lossFn(batch.labels, outputs);
-      return lossFn(batch.labels, outputs, sampleWeightsFor(batch.labels, classWeights));
-    }, variables);
-  } finally {
-    tf.dispose(stem);
-  }
-  const { value, grads } = taped;
-  // Σ of all gradients is finite iff every gradient is (barring float overflow, itself a divergence).
-  const gradSum = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
-  try {
-    const [l, s, g] = await Promise.all([value.data(), readBatchStats(stats as BatchStatTensors), gradSum.data()]);
-    const loss = l[0] as number;
-    if (s.invalid > 0) throw unknownClassError('fit', s.invalid, outputsShape);
+    for (const start of starts) {
+      const size = Math.min(microBatchSize, n - start);
+      const whole = starts.length === 1;
+      const sliceImages = whole ? images : (tf.slice(images, start, size) as tf.Tensor4D);
+      const sliceLabels = whole ? batch.labels : (tf.slice(batch.labels, start, size) as BatchLike['labels']);
+      let slice: TapedSlice | undefined;
+      try {
+        slice = tapeSlice(model, variables, lossFn, sliceImages, sliceLabels, setup, auc, classWeights);
+        const [l, s] = await Promise.all([slice.value.data(), readBatchStats(slice.stats as BatchStatTensors)]);
+        if (s.invalid > 0) throw unknownClassError('fit', s.invalid, slice.outputsShape);
+        const share = size / n;
+        loss += (l[0] as number) * share;
+        stats = addStats(stats, s);
+        if (whole) {
+          grads = slice.grads;
+          slice.grads = {};
+        } else {
+          const previous = grads;
+          const current = slice.grads;
+          grads = tf.tidy(() =>
+            Object.fromEntries(
+              Object.entries(current).map(([name, g]) => {
+                const weighted = tf.mul(g, share);
+                const before = previous[name];
+                return [name, before ? tf.add(before, weighted) : weighted];
+              }),
+            ),
+          );
+          tf.dispose(Object.values(previous));
+        }
+      } finally {
+        if (!whole) tf.dispose([sliceImages, sliceLabels]);
+        if (slice) tf.dispose([slice.value, ...statTensorList(slice.stats), ...Object.values(slice.grads)]);
+      }
+    }
+    // Σ of all gradients is finite iff every gradient is (barring float overflow, itself a divergence).
+    const gradSum = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
+    const g = await gradSum.data();
+    gradSum.dispose();
+    const s = stats as BatchStats;
     const finite = Number.isFinite(loss) && Number.isFinite(g[0]);
     if (finite) optimizer.applyGradients(grads);
     return { loss, correct: s.correct, invalid: s.invalid, ...(s.counts ? { counts: s.counts } : {}), ...(s.pr ? { pr: s.pr } : {}), finite };
   } finally {
-    tf.dispose([value, gradSum, ...statTensorList(stats), ...Object.values(grads)]);
+    tf.dispose(Object.values(grads));
   }
 }
 
@@ -172,6 +258,10 @@ function checkOptions(options: FitOptions): void {
   } else if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
     throw new CxrError('E_BAD_ARGUMENT', `fit: initialEpoch must be an integer in [0, epochs), got ${initialEpoch}.`);
   }
+  const { microBatchSize } = options;
+  if (microBatchSize !== undefined && (!Number.isInteger(microBatchSize) || microBatchSize < 1)) {
+    throw new CxrError('E_BAD_ARGUMENT', `fit: microBatchSize must be a positive integer, got ${microBatchSize}.`);
+  }
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new CxrError('E_BAD_ARGUMENT', `fit: batchSize must be a positive integer, got ${batchSize}.`);
   }
@@ -196,6 +286,7 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
 export async function fit(model: tfl.LayersModel, trainData: DataInput, options: FitOptions): Promise<History> {
   checkOptions(options);
   const { epochs, batchSize = 32, threshold = 0.5, onProgress, signal, resume } = options;
+  const microBatchSize = options.microBatchSize ?? Number.POSITIVE_INFINITY;
   const initialEpoch = resume ? Math.min(resume.epoch + 1, epochs) : (options.initialEpoch ?? 0);
   const seed = resume?.seed ?? options.seed ?? randomSeed();
   const train = toEpochSource(trainData, { batchSize, shuffle: options.shuffle ?? true, seed });
@@ -273,7 +364,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
           let step: StepResult;
           let weightsOk = true;
           try {
-            step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc, classWeights);
+            step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc, classWeights, microBatchSize);
             weightsOk = !step.finite || (await allFinite(guard.changed()));
           } catch (error) {
             guard.restore();
