@@ -1,6 +1,6 @@
 import { binaryClfCurve } from './clf-curve';
 import { MetricsError } from './errors';
-import { checkLabelList } from './report';
+import { averageOverClasses, microAverageInputs, oneVsRest } from './one-vs-rest';
 import { checkLabels, checkSameLength, checkScores, describe, type NumberArray } from './validate';
 
 export interface PrecisionRecallCurveOptions {
@@ -138,49 +138,11 @@ function multiClassAp(
   average: AveragePrecisionAverage | null,
   labelsOption: readonly number[] | undefined,
 ): number | number[] {
-  checkSameLength(t, { length: rows.length }, 'yTrue', 'yScore');
-  const width = checkScores(rows[0], 'yScore[0]').length;
-  if (width < 2) {
-    throw new MetricsError('E_SHAPE_MISMATCH', `yScore rows have ${width} column: one-vs-rest needs one score per class (>= 2).`);
-  }
-  const columns: number[][] = Array.from({ length: width }, () => new Array<number>(rows.length));
-  rows.forEach((row, i) => {
-    const r = checkScores(row, `yScore[${i}]`);
-    if (r.length !== width) {
-      throw new MetricsError(
-        'E_SHAPE_MISMATCH',
-        `yScore[${i}] has ${r.length} classes but yScore[0] has ${width}: every row needs one score per class.`,
-      );
-    }
-    for (let j = 0; j < width; j++) columns[j]![i] = r[j]!;
-  });
-  const labels = labelsOption === undefined ? Array.from({ length: width }, (_, j) => j) : checkLabelList(labelsOption, 'labels');
-  if (labels.length !== width) {
-    throw new MetricsError('E_SHAPE_MISMATCH', `Number of given labels, ${labels.length}, not equal to the number of columns in yScore, ${width}.`);
-  }
-  const column = new Map(labels.map((l, j) => [l, j]));
-  const classOf = Array.from(t, (label, i) => {
-    const j = column.get(label);
-    if (j === undefined) {
-      throw new MetricsError('E_BAD_ARGUMENT', `yTrue[${i}] is class ${label}, which has no score column (classes: ${labels.join(', ')}).`);
-    }
-    return j;
-  });
+  const ovr = oneVsRest(t, rows, labelsOption);
   if (average === 'micro') {
-    const positive: boolean[] = [];
-    const scores: number[] = [];
-    for (let i = 0; i < classOf.length; i++) {
-      for (let j = 0; j < width; j++) {
-        positive.push(classOf[i] === j);
-        scores.push(columns[j]![i]!);
-      }
-    }
+    const { positive, scores } = microAverageInputs(ovr);
     return binaryAp(positive, scores);
   }
-  const support = new Array<number>(width).fill(0);
-  for (const j of classOf) support[j]!++;
-  const aps = columns.map((scores, j) => binaryAp(classOf.map((c) => c === j), scores));
-  if (average === null) return aps;
-  if (average === 'weighted') return aps.reduce((sum, ap, j) => sum + ap * support[j]!, 0) / classOf.length;
-  return aps.reduce((sum, ap) => sum + ap, 0) / width;
+  const aps = ovr.columns.map((scores, j) => binaryAp(ovr.classOf.map((c) => c === j), scores));
+  return average === null ? aps : averageOverClasses(aps, ovr.support, average);
 }

@@ -1,6 +1,6 @@
 import { binaryClfCurve } from './clf-curve';
 import { MetricsError } from './errors';
-import { checkLabelList } from './report';
+import { averageOverClasses, microAverageInputs, oneVsRest } from './one-vs-rest';
 import { checkLabels, checkSameLength, checkScores, describe, type NumberArray } from './validate';
 
 /** sklearn's message when ROC AUC is undefined; `rocAucScore` throws it as `E_UNDEFINED_METRIC`. */
@@ -189,74 +189,17 @@ function multiClassAuc(
   average: RocAucAverage | null,
   labelsOption: readonly number[] | undefined,
 ): number | number[] {
-  checkSameLength(t, { length: rows.length }, 'yTrue', 'yScore');
-  const width = checkScores(rows[0], 'yScore[0]').length;
-  const flat = new Float64Array(t.length * width);
-  rows.forEach((row, i) => {
-    const r = checkScores(row, `yScore[${i}]`);
-    if (r.length !== width) {
-      throw new MetricsError(
-        'E_SHAPE_MISMATCH',
-        `yScore[${i}] has ${r.length} classes but yScore[0] has ${width}: every row needs one score per class.`,
-      );
-    }
-    for (let j = 0; j < width; j++) flat[i * width + j] = r[j]!;
-  });
-  if (width < 2) {
-    throw new MetricsError('E_SHAPE_MISMATCH', `yScore rows have ${width} column: one-vs-rest needs one score per class (>= 2).`);
+  const ovr = oneVsRest(t, rows, labelsOption, true);
+  if (average === 'micro') {
+    const { positive, scores } = microAverageInputs(ovr);
+    return binaryAuc(positive, scores, ' (micro average: all one-hot labels equal)');
   }
-  let labels: number[];
-  if (labelsOption === undefined) {
-    labels = Array.from({ length: width }, (_, j) => j);
-  } else {
-    labels = checkLabelList(labelsOption, 'labels');
-    if (labels.some((l, i) => i > 0 && l < labels[i - 1]!)) {
-      throw new MetricsError('E_BAD_ARGUMENT', `labels must be sorted, got [${labels.join(', ')}].`);
-    }
-    if (labels.length !== width) {
-      throw new MetricsError(
-        'E_SHAPE_MISMATCH',
-        `Number of given labels, ${labels.length}, not equal to the number of columns in yScore, ${width}.`,
-      );
-    }
-  }
-  const column = new Map(labels.map((l, j) => [l, j]));
-  const onehot = new Array<boolean>(t.length * width).fill(false);
-  const support = new Array<number>(width).fill(0);
-  for (let i = 0; i < t.length; i++) {
-    const j = column.get(t[i]!);
-    if (j === undefined) {
-      throw new MetricsError(
-        'E_BAD_ARGUMENT',
-        labelsOption === undefined
-          ? `yTrue[${i}] is class ${t[i]} but yScore has ${width} columns: classes must be 0..${width - 1}.`
-          : `yTrue[${i}] is class ${t[i]}, which is not in labels [${labels.join(', ')}].`,
-      );
-    }
-    onehot[i * width + j] = true;
-    support[j]!++;
-  }
-  if (average === 'micro') return binaryAuc(onehot, flat, ' (micro average: all one-hot labels equal)');
-  const scores = labels.map((label, j) => {
-    const positive = Array.from({ length: t.length }, (_, i) => onehot[i * width + j]!);
-    const s = Array.from({ length: t.length }, (_, i) => flat[i * width + j]!);
-    return binaryAuc(
-      positive,
-      s,
-      ` (one-vs-rest for class ${label}: ${support[j] === 0 ? 'it never occurs in yTrue' : 'it is every sample of yTrue'})`,
-    );
-  });
-  if (average === null) return scores;
-  if (average === 'weighted') {
-    let num = 0;
-    let den = 0;
-    scores.forEach((v, j) => {
-      num += v * support[j]!;
-      den += support[j]!;
-    });
-    return num / den;
-  }
-  let total = 0;
-  for (const v of scores) total += v;
-  return total / scores.length;
+  const scores = ovr.labels.map((label, j) =>
+    binaryAuc(
+      ovr.classOf.map((c) => c === j),
+      ovr.columns[j] as Float64Array,
+      ` (one-vs-rest for class ${label}: ${ovr.support[j] === 0 ? 'it never occurs in yTrue' : 'it is every sample of yTrue'})`,
+    ),
+  );
+  return average === null ? scores : averageOverClasses(scores, ovr.support, average);
 }
