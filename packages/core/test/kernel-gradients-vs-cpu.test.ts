@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-layers registers tfjs-core's gradients (in Node its CJS bundle carries them).
 import '@tensorflow/tfjs-layers';
 import { selectBackend } from '@cxr/core';
+import { conv2dBackpropFilterConfig, filterGradPath } from '../src/kernels/conv2d-backprop-filter.js';
 
 /*
  * Every kernel cxr registers, checked against tfjs-backend-cpu's stock kernels: gradients are
@@ -101,6 +102,10 @@ const reference = new Map<string, Grads>();
 beforeAll(async () => {
   await tf.setBackend('cpu');
   for (const c of cases) reference.set(c.name, c.run());
+  for (const c of filterCases) {
+    const run = () => tf.engine().runKernel('Conv2DBackpropFilter', filterInputs(c), filterAttrs(c) as never) as tf.Tensor;
+    filterReference.set(c, tf.tidy(() => Array.from(run().dataSync())));
+  }
 });
 
 describe.each(['wasm', 'cpu'] as const)('cxr kernels on %s vs stock tfjs-backend-cpu', (backend) => {
@@ -123,4 +128,64 @@ it('the cases reach the kernels they are named after', async () => {
   for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'MaxPoolGrad']) {
     expect(seen).toContain(name);
   }
+});
+
+/*
+ * wasm's per-image GEMM filter gradient runs by itself only on layers too large for a quick
+ * stock-cpu reference (filterGradPath), so it is called directly here on small geometries:
+ * strides, 'same' padding, non-square kernels and images, several images and channels.
+ */
+interface FilterCase {
+  x: [number, number, number, number];
+  k: [number, number];
+  co: number;
+  strides: [number, number];
+  pad: 'valid' | 'same';
+}
+const filterCases: FilterCase[] = [
+  { x: [3, 9, 9, 3], k: [3, 3], co: 4, strides: [1, 1], pad: 'valid' },
+  { x: [2, 9, 8, 3], k: [3, 3], co: 5, strides: [1, 1], pad: 'same' },
+  { x: [3, 11, 10, 2], k: [3, 3], co: 5, strides: [2, 2], pad: 'valid' },
+  { x: [1, 12, 12, 4], k: [5, 5], co: 2, strides: [2, 2], pad: 'same' },
+  { x: [2, 10, 13, 1], k: [2, 4], co: 3, strides: [1, 3], pad: 'same' },
+];
+const filterAttrs = (c: FilterCase) => ({ strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: [...c.k, c.x[3], c.co] });
+const filterInputs = (c: FilterCase) => {
+  const x = tf.tensor4d(wave(size(c.x), 0.37), c.x);
+  const info = tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.co] as [number, number, number, number], c.strides, 1, c.pad);
+  const dyShape = [c.x[0], info.outHeight, info.outWidth, c.co];
+  return { x, dy: tf.tensor(wave(size(dyShape), 0.53, 1), dyShape) };
+};
+const filterReference = new Map<FilterCase, number[]>();
+
+describe('wasm Conv2DBackpropFilter per-image GEMM vs stock tfjs-backend-cpu', () => {
+  it.each(filterCases.map((c) => [`x=${c.x} k=${c.k} co=${c.co} s=${c.strides} ${c.pad}`, c] as const))('%s', async (_name, c) => {
+    await selectBackend({ backend: 'wasm' });
+    const { kernelFunc } = conv2dBackpropFilterConfig('wasm', 'gemm');
+    const before = tf.memory().numTensors;
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const dataBefore = backend.numDataIds();
+    const actual = tf.tidy(() => {
+      const { x, dy } = filterInputs(c);
+      const out = kernelFunc({ inputs: { x, dy }, backend: tf.backend(), attrs: filterAttrs(c) as never }) as tf.TensorInfo;
+      const t = tf.engine().makeTensorFromTensorInfo(out);
+      expect(t.shape).toEqual([...c.k, c.x[3], c.co]);
+      return Array.from(t.dataSync());
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(backend.numDataIds()).toBe(dataBefore); // no intermediate left on the wasm heap
+    expect(relativeError([actual], [filterReference.get(c)!])).toBeLessThan(1e-4);
+  });
+});
+
+it('wasm takes the GEMM filter gradient for model A\'s layers and B\'s first, the Conv2D one for B\'s second', () => {
+  const g = (k: number, o: number) => ({ kH: k, kW: k, sH: 1, sW: 1, oH: o, oW: o, top: 0, bottom: 0, left: 0, right: 0 });
+  expect(filterGradPath(3, 32, g(3, 222))).toBe('gemm');
+  expect(filterGradPath(32, 64, g(3, 220))).toBe('gemm');
+  expect(filterGradPath(64, 128, g(3, 108))).toBe('gemm');
+  expect(filterGradPath(1, 4, g(5, 508))).toBe('gemm');
+  expect(filterGradPath(4, 4, g(3, 167))).toBe('conv');
+  expect(filterGradPath(2, 3, g(3, 9))).toBe('conv');
+  // An im2col buffer over 2^26 floats for one image falls back to the Conv2D formulation.
+  expect(filterGradPath(512, 512, g(3, 200))).toBe('conv');
 });

@@ -7,18 +7,37 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterGemm, type FilterGradGeometry } from './conv2d-backprop-filter-gemm.js';
 import { runKernel } from './run-kernel.js';
 
 /**
- * Conv2DBackpropFilter as one forward Conv2D of transposed tensors, so a backend with a fast
- * Conv2D (wasm's XNNPACK) gets a fast filter gradient too; tfjs-backend-wasm has none at all
- * (tfjs issue #8474), which makes stock wasm unable to train a CNN.
+ * Per-image multiply-adds (kH·kW·ci·co·oH·oW) from which wasm takes the per-image GEMM
+ * (conv2d-backprop-filter-gemm.ts) rather than the Conv2D formulation. Measured with
+ * bench/backprop-filter.ts, 2 threads: GEMM 2.2× faster over model A's layers (≥ 42 M per image)
+ * and on B's first layer (26 M: 259 vs 302 ms), slower on B's second (4 M: 47 vs 30 ms), where
+ * the per-image overhead (transpose, heap copies, XNNPACK operator set-up) outweighs the GEMM.
+ */
+export const GEMM_MIN_MACS_PER_IMAGE = 2 ** 24;
+/** Largest im2col buffer (floats) for one image; beyond it the Conv2D formulation runs instead. */
+export const GEMM_MAX_COLS = 2 ** 26;
+
+/** Which formulation wasm runs for this geometry (exported for tests and the bench). */
+export function filterGradPath(ci: number, co: number, g: FilterGradGeometry): 'gemm' | 'conv' {
+  const cols = g.kH * g.kW * ci * g.oH * g.oW;
+  return cols * co >= GEMM_MIN_MACS_PER_IMAGE && cols <= GEMM_MAX_COLS ? 'gemm' : 'conv';
+}
+
+/**
+ * Conv2DBackpropFilter for a backend with a fast Conv2D/matMul (wasm's XNNPACK); tfjs-backend-wasm
+ * has none at all (tfjs issue #8474), which makes stock wasm unable to train a CNN.
  *
  *   dW[kh,kw,ci,co] = Σ_{n,oh,ow} xPad[n, oh·sH + kh, ow·sW + kw, ci] · dy[n,oh,ow,co]
  *
- * is a convolution with batch = ci, channels = n, filter = dy (oh × ow), dilation = stride.
+ * Two formulations: one GEMM per image on im2col (wasm, large enough layers, see
+ * filterGradPath), or one forward Conv2D with batch = ci, channels = n, filter = dy (oh × ow),
+ * dilation = stride (cpu, and small layers on wasm). `force` pins one (tests, bench).
  */
-export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
+export function conv2dBackpropFilterConfig(backendName: string, force?: 'gemm' | 'conv'): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
     const backend = anyBackend as KernelBackend;
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -35,7 +54,7 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
       'channelsLast',
     );
     const { filterHeight: kH, filterWidth: kW, strideHeight: sH, strideWidth: sW, outHeight: oH, outWidth: oW } = info;
-    const [, inH, inW] = x.shape as [number, number, number, number];
+    const [, inH, inW, ci] = x.shape as [number, number, number, number];
     const top = info.padInfo.top;
     const left = info.padInfo.left;
     // Rows/cols the gradient needs: kH + (oH - 1)·sH. Pad the bottom/right up to that, and
@@ -44,6 +63,9 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
     const needW = kW + (oW - 1) * sW;
     const bottom = Math.max(0, needH - inH - top);
     const right = Math.max(0, needW - inW - left);
+    const geometry: FilterGradGeometry = { kH, kW, sH, sW, oH, oW, top, bottom, left, right };
+    const path = force ?? (backendName === 'wasm' && x.dtype === 'float32' ? filterGradPath(ci, info.outChannels, geometry) : 'conv');
+    if (path === 'gemm') return conv2dBackpropFilterGemm(backend, x, dy, geometry);
 
     const temps: TensorInfo[] = [];
     const keep = <T extends TensorInfo>(t: T): T => (temps.push(t), t);
