@@ -1,5 +1,4 @@
-import { createProgressBar } from '@cxr/core/node';
-import { isCxrError } from '@cxr/core';
+import { createProgressBar, runMain } from '@cxr/core/node';
 import { parseOptions } from './options.js';
 import { runSeed000 } from './run.js';
 
@@ -18,8 +17,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${Object.values(result.files).join(', ')}`);
 }
 
-main().catch((error: unknown) => {
-  if (isCxrError(error)) console.error(`error ${error.code}: ${error.message}`);
-  else console.error(error);
-  process.exit(1);
-});
+void runMain(main);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberFlag } from '@cxr/core/node';
 
 /** Everything the seed-000 run can be told. Defaults are the article's. */
 export interface Seed000Options {
@@ -79,23 +80,15 @@ export function parseOptions(argv: string[]): Seed000Options | null {
     console.log(USAGE);
     return null;
   }
-  const num = (name: string, raw: string | undefined, integer: boolean): number | undefined => {
-    if (raw === undefined) return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-      throw new Error(`--${name} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, got "${raw}"\n\n${USAGE}`);
-    }
-    return value;
-  };
   const explicit: Partial<Seed000Options> = {
     data: values.data,
     classes: values.classes?.split(',').map((c) => c.trim()).filter(Boolean),
-    epochs: num('epochs', values.epochs, true),
-    imageSize: num('image-size', values['image-size'], true),
-    batchSize: num('batch-size', values['batch-size'], true),
-    learningRate: num('lr', values.lr, false),
-    posWeight: num('pos-weight', values['pos-weight'], false),
-    seed: num('seed', values.seed, true),
+    epochs: numberFlag('epochs', values.epochs, true, USAGE),
+    imageSize: numberFlag('image-size', values['image-size'], true, USAGE),
+    batchSize: numberFlag('batch-size', values['batch-size'], true, USAGE),
+    learningRate: numberFlag('lr', values.lr, false, USAGE),
+    posWeight: numberFlag('pos-weight', values['pos-weight'], false, USAGE),
+    seed: numberFlag('seed', values.seed, true, USAGE),
     backend: values.backend,
     out: values.out,
   };

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberFlag } from '@cxr/core/node';
 
 /** Everything the seed-001 run can be told. Defaults follow the article (fastai defaults where it is silent). */
 export interface Seed001Options {
@@ -57,15 +58,6 @@ fine_tune (one-cycle) → confusion matrix, top losses, leakage report.
   --out DIR            output folder (default out)
   -h, --help           this text`;
 
-function number(name: string, raw: string | undefined, integer: boolean): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${name} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, got "${raw}"\n\n${USAGE}`);
-  }
-  return value;
-}
-
 export function parseOptions(argv: string[]): Seed001Options | null {
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
@@ -92,14 +84,14 @@ export function parseOptions(argv: string[]): Seed001Options | null {
   }
   const explicit: Partial<Seed001Options> = {
     data: values.data,
-    freezeEpochs: number('freeze-epochs', values['freeze-epochs'], true),
-    epochs: number('epochs', values.epochs, true),
-    imageSize: number('image-size', values['image-size'], true),
-    batchSize: number('batch-size', values['batch-size'], true),
-    learningRate: values.lr === 'auto' ? 'auto' : number('lr', values.lr, false),
-    validPct: number('valid-pct', values['valid-pct'], false),
-    lrFindIterations: number('lr-find-iters', values['lr-find-iters'], true),
-    seed: number('seed', values.seed, true),
+    freezeEpochs: numberFlag('freeze-epochs', values['freeze-epochs'], true, USAGE),
+    epochs: numberFlag('epochs', values.epochs, true, USAGE),
+    imageSize: numberFlag('image-size', values['image-size'], true, USAGE),
+    batchSize: numberFlag('batch-size', values['batch-size'], true, USAGE),
+    learningRate: values.lr === 'auto' ? 'auto' : numberFlag('lr', values.lr, false, USAGE),
+    validPct: numberFlag('valid-pct', values['valid-pct'], false, USAGE),
+    lrFindIterations: numberFlag('lr-find-iters', values['lr-find-iters'], true, USAGE),
+    seed: numberFlag('seed', values.seed, true, USAGE),
     backend: values.backend,
     out: values.out,
   };

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberFlag } from '@cxr/core/node';
 
 /** Everything the seed-002 run can be told. Defaults are the article's. */
 export interface Seed002Options {
@@ -63,15 +64,6 @@ label smoothing; ensembles at the probability and the dense level) with cxr.
   --out DIR            output folder (default out)
   -h, --help           this text`;
 
-function number(name: string, raw: string | undefined, integer: boolean): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${name} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, got "${raw}"\n\n${USAGE}`);
-  }
-  return value;
-}
-
 export function parseOptions(argv: string[]): Seed002Options | null {
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
@@ -99,13 +91,13 @@ export function parseOptions(argv: string[]): Seed002Options | null {
   const explicit: Partial<Seed002Options> = {
     data: values.data,
     members: values.members?.split(',').map((m) => m.trim().toLowerCase()).filter(Boolean),
-    epochs: number('epochs', values.epochs, true),
-    ensembleEpochs: number('ensemble-epochs', values['ensemble-epochs'], true),
-    imageSize: number('image-size', values['image-size'], true),
-    batchSize: number('batch-size', values['batch-size'], true),
-    learningRate: number('lr', values.lr, false),
-    labelSmoothing: number('label-smoothing', values['label-smoothing'], false),
-    seed: number('seed', values.seed, true),
+    epochs: numberFlag('epochs', values.epochs, true, USAGE),
+    ensembleEpochs: numberFlag('ensemble-epochs', values['ensemble-epochs'], true, USAGE),
+    imageSize: numberFlag('image-size', values['image-size'], true, USAGE),
+    batchSize: numberFlag('batch-size', values['batch-size'], true, USAGE),
+    learningRate: numberFlag('lr', values.lr, false, USAGE),
+    labelSmoothing: numberFlag('label-smoothing', values['label-smoothing'], false, USAGE),
+    seed: numberFlag('seed', values.seed, true, USAGE),
     backend: values.backend,
     out: values.out,
   };

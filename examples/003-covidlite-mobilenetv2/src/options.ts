@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberFlag } from '@cxr/core/node';
 
 /** Everything the seed-003 run can be told. Defaults are the article's. */
 export interface Seed003Options {
@@ -66,15 +67,6 @@ report, ROC, confusion matrix, prediction grid, Grad-CAM.
   --out DIR           output folder (default out)
   -h, --help          this text`;
 
-function number(name: string, raw: string | undefined, integer: boolean): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${name} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, got "${raw}"\n\n${USAGE}`);
-  }
-  return value;
-}
-
 export function parseOptions(argv: string[]): Seed003Options | null {
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
@@ -104,15 +96,15 @@ export function parseOptions(argv: string[]): Seed003Options | null {
   const explicit: Partial<Seed003Options> = {
     data: values.data,
     weights: values.weights,
-    epochs: number('epochs', values.epochs, true),
-    imageSize: number('image-size', values['image-size'], true),
-    batchSize: number('batch-size', values['batch-size'], true),
-    learningRate: number('lr', values.lr, false),
-    testSize: number('test-size', values['test-size'], false),
+    epochs: numberFlag('epochs', values.epochs, true, USAGE),
+    imageSize: numberFlag('image-size', values['image-size'], true, USAGE),
+    batchSize: numberFlag('batch-size', values['batch-size'], true, USAGE),
+    learningRate: numberFlag('lr', values.lr, false, USAGE),
+    testSize: numberFlag('test-size', values['test-size'], false, USAGE),
     clahe: values.clahe ? true : undefined,
-    alpha: number('alpha', values.alpha, false),
+    alpha: numberFlag('alpha', values.alpha, false, USAGE),
     cacheDir: values.cache,
-    seed: number('seed', values.seed, true),
+    seed: numberFlag('seed', values.seed, true, USAGE),
     backend: values.backend,
     out: values.out,
   };

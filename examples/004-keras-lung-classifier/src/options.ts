@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberFlag } from '@cxr/core/node';
 
 /** Everything the seed-004 run can be told. Defaults are the article's. */
 export interface Seed004Options {
@@ -59,15 +60,6 @@ Reproduces the Keras "LungClassifier" article (3 classes: COVID19, NORMAL, PNEUM
   --out DIR              output folder (default out)
   -h, --help             this text`;
 
-function number(name: string, raw: string | undefined, integer: boolean): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${name} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, got "${raw}"\n\n${USAGE}`);
-  }
-  return value;
-}
-
 export function parseOptions(argv: string[]): Seed004Options | null {
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
@@ -94,14 +86,14 @@ export function parseOptions(argv: string[]): Seed004Options | null {
   }
   const explicit: Partial<Seed004Options> = {
     data: values.data,
-    epochs: number('epochs', values.epochs, true),
-    imageSize: number('image-size', values['image-size'], true),
-    batchSize: number('batch-size', values['batch-size'], true),
-    learningRate: number('lr', values.lr, false),
-    validationSplit: number('validation-split', values['validation-split'], false),
+    epochs: numberFlag('epochs', values.epochs, true, USAGE),
+    imageSize: numberFlag('image-size', values['image-size'], true, USAGE),
+    batchSize: numberFlag('batch-size', values['batch-size'], true, USAGE),
+    learningRate: numberFlag('lr', values.lr, false, USAGE),
+    validationSplit: numberFlag('validation-split', values['validation-split'], false, USAGE),
     augment: values['no-augment'] ? false : undefined,
-    earlyStoppingPatience: number('early-stopping', values['early-stopping'], true),
-    seed: number('seed', values.seed, true),
+    earlyStoppingPatience: numberFlag('early-stopping', values['early-stopping'], true, USAGE),
+    seed: numberFlag('seed', values.seed, true, USAGE),
     backend: values.backend,
     out: values.out,
   };

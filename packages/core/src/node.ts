@@ -1,3 +1,4 @@
+export { numberFlag, runMain, type RunMainHooks } from './script.js';
 import type { OnProgress, ProgressEvent } from './progress.js';
 
 export interface ProgressBarOptions {
