@@ -1,7 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRng, CxrError } from '@cxr/core';
+import { CxrError } from '@cxr/core';
 import type { BackboneSpec } from './registry.js';
 import { checkInputShape } from './input-shape.js';
+import { batchNormMomentum, seededGlorot } from './layer-options.js';
 
 export interface DenseNetOptions {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -69,12 +70,8 @@ export function denseNet(
   }
   const inputShape = options.inputShape ?? [224, 224, 3];
   checkInputShape(`${what}`, inputShape, DENSENET_MIN_SIDE);
-  const momentum = options.batchNormMomentum ?? 0.99;
-  if (!(momentum >= 0 && momentum < 1)) {
-    throw new CxrError('E_BAD_ARGUMENT', `${what}: batchNormMomentum must be in [0, 1), got ${String(momentum)}.`);
-  }
-  const rng = options.seed === undefined ? null : createRng(options.seed);
-  const glorot = () => tfl.initializers.glorotUniform(rng ? { seed: rng.seed() } : {});
+  const momentum = batchNormMomentum(what, options.batchNormMomentum, 0.99);
+  const glorot = seededGlorot(options.seed);
   const conv = (x: Sym, filters: number, kernelSize: number, name: string, strides = 1, padding: 'valid' | 'same' = 'valid'): Sym =>
     tfl.layers
       .conv2d({ name, filters, kernelSize, strides, padding, useBias: false, kernelInitializer: glorot() })

@@ -4,6 +4,7 @@ import { correctPad } from './mobilenet-v2.js';
 import type { BackboneSpec } from './registry.js';
 import { kerasNormalization, registerKerasNormalization } from '../layers/keras-normalization.js';
 import { checkInputShape } from './input-shape.js';
+import { batchNormMomentum } from './layer-options.js';
 
 /** The EfficientNet variants built here (Keras `EfficientNetB0` and `EfficientNetB7`). */
 export type EfficientNetVariant = 'b0' | 'b7';
@@ -101,10 +102,7 @@ export function efficientNet(variant: EfficientNetVariant, options: EfficientNet
   const v = variant.toLowerCase() as EfficientNetVariant;
   const inputShape = options.inputShape ?? [params.size, params.size, 3];
   checkInputShape(`efficientnet${v}`, inputShape, EFFICIENTNET_MIN_SIDE);
-  const momentum = options.batchNormMomentum ?? 0.99;
-  if (!(momentum >= 0 && momentum < 1)) {
-    throw new CxrError('E_BAD_ARGUMENT', `efficientnet${v}: batchNormMomentum must be in [0, 1), got ${String(momentum)}.`);
-  }
+  const momentum = batchNormMomentum(`efficientnet${v}`, options.batchNormMomentum, 0.99);
   registerKerasNormalization();
 
   const rng = options.seed === undefined ? null : createRng(options.seed);

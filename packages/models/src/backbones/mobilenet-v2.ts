@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRng, CxrError } from '@cxr/core';
+import { CxrError } from '@cxr/core';
 import { checkInputShape } from './input-shape.js';
+import { batchNormMomentum, seededGlorot } from './layer-options.js';
 
 export interface MobileNetV2Options {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -95,12 +96,8 @@ export function mobileNetV2(options: MobileNetV2Options = {}): tfl.LayersModel {
     throw new CxrError('E_BAD_ARGUMENT', `mobilenetv2: alpha must be a positive number, got ${String(alpha)}.`);
   }
 
-  const momentum = options.batchNormMomentum ?? 0.999;
-  if (!(momentum >= 0 && momentum < 1)) {
-    throw new CxrError('E_BAD_ARGUMENT', `mobilenetv2: batchNormMomentum must be in [0, 1), got ${String(momentum)}.`);
-  }
-  const rng = options.seed === undefined ? null : createRng(options.seed);
-  const glorot = () => tfl.initializers.glorotUniform(rng ? { seed: rng.seed() } : {});
+  const momentum = batchNormMomentum('mobilenetv2', options.batchNormMomentum, 0.999);
+  const glorot = seededGlorot(options.seed);
   const conv = (x: Sym, filters: number, kernelSize: number, name: string, strides = 1): Sym =>
     tfl.layers
       .conv2d({ name, filters, kernelSize, strides, padding: 'same', useBias: false, kernelInitializer: glorot() })

@@ -1,7 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRng, CxrError } from '@cxr/core';
+import { CxrError } from '@cxr/core';
 import type { BackboneSpec } from './registry.js';
 import { checkInputShape } from './input-shape.js';
+import { batchNormMomentum, seededGlorot } from './layer-options.js';
 
 export interface MobileNetOptions {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -73,12 +74,8 @@ export function mobileNet(options: MobileNetOptions = {}): tfl.LayersModel {
   if (!Number.isInteger(depthMultiplier) || depthMultiplier < 1) {
     throw new CxrError('E_BAD_ARGUMENT', `mobilenet: depthMultiplier must be a positive integer, got ${String(depthMultiplier)}.`);
   }
-  const momentum = options.batchNormMomentum ?? 0.99;
-  if (!(momentum >= 0 && momentum < 1)) {
-    throw new CxrError('E_BAD_ARGUMENT', `mobilenet: batchNormMomentum must be in [0, 1), got ${String(momentum)}.`);
-  }
-  const rng = options.seed === undefined ? null : createRng(options.seed);
-  const glorot = () => tfl.initializers.glorotUniform(rng ? { seed: rng.seed() } : {});
+  const momentum = batchNormMomentum('mobilenet', options.batchNormMomentum, 0.99);
+  const glorot = seededGlorot(options.seed);
   const conv = (x: Sym, filters: number, kernelSize: number, name: string, strides = 1): Sym =>
     tfl.layers
       .conv2d({ name, filters, kernelSize, strides, padding: 'same', useBias: false, kernelInitializer: glorot() })

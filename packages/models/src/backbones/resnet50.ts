@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRng, CxrError } from '@cxr/core';
 import { checkInputShape } from './input-shape.js';
+import { batchNormMomentum, seededGlorot } from './layer-options.js';
 
 export interface ResNet50Options {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -49,12 +49,8 @@ type Sym = tfl.SymbolicTensor;
 export function resNet50(options: ResNet50Options = {}): tfl.LayersModel {
   const inputShape = options.inputShape ?? [224, 224, 3];
   checkInputShape('resnet50', inputShape, RESNET50_MIN_SIDE);
-  const momentum = options.batchNormMomentum ?? 0.99;
-  if (!(momentum >= 0 && momentum < 1)) {
-    throw new CxrError('E_BAD_ARGUMENT', `resnet50: batchNormMomentum must be in [0, 1), got ${String(momentum)}.`);
-  }
-  const rng = options.seed === undefined ? null : createRng(options.seed);
-  const glorot = () => tfl.initializers.glorotUniform(rng ? { seed: rng.seed() } : {});
+  const momentum = batchNormMomentum('resnet50', options.batchNormMomentum, 0.99);
+  const glorot = seededGlorot(options.seed);
   const conv = (x: Sym, filters: number, kernelSize: number, name: string, strides = 1, padding: 'valid' | 'same' = 'valid'): Sym =>
     tfl.layers
       .conv2d({

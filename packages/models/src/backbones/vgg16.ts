@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRng, CxrError } from '@cxr/core';
 import type { BackboneSpec } from './registry.js';
 import { checkInputShape } from './input-shape.js';
+import { seededGlorot } from './layer-options.js';
 
 export interface VGG16Options {
   /** [height, width, channels], channels last. Default [224, 224, 3]. Sides ≥ 32 (Keras' minimum). */
@@ -46,7 +46,7 @@ type Sym = tfl.SymbolicTensor;
 export function vgg16(options: VGG16Options = {}): tfl.LayersModel {
   const inputShape = options.inputShape ?? [224, 224, 3];
   checkInputShape('vgg16', inputShape, VGG16_MIN_SIDE);
-  const rng = options.seed === undefined ? null : createRng(options.seed);
+  const glorot = seededGlorot(options.seed);
   const input = tfl.input({ shape: inputShape, name: 'input_1' });
   let x: Sym = input;
   for (const [b, [filters, convs]] of BLOCKS.entries()) {
@@ -59,7 +59,7 @@ export function vgg16(options: VGG16Options = {}): tfl.LayersModel {
           padding: 'same',
           activation: 'relu',
           useBias: true,
-          kernelInitializer: tfl.initializers.glorotUniform(rng ? { seed: rng.seed() } : {}),
+          kernelInitializer: glorot(),
           biasInitializer: 'zeros',
         })
         .apply(x) as Sym;
