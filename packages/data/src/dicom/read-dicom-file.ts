@@ -3,15 +3,19 @@ import { CxrError } from '@cxr/core';
 import { checkDecodable, decodeDicom, type DecodeDicomOptions, type DicomImage } from '../dicom.js';
 import { parseDicomHeader } from './header.js';
 
-/** Read and decode a DICOM file from disk (see `decodeDicom`); errors carry the path. */
-export async function readDicom(path: string, options: DecodeDicomOptions = {}): Promise<DicomImage> {
-  let bytes: Uint8Array;
+/** The file's bytes; a missing file is `E_NOT_FOUND`, any other read failure `E_IO`. */
+async function readDicomBytes(path: string): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'E_NOT_FOUND' : 'E_IO';
     throw new CxrError(code, `Cannot read DICOM file ${path}: ${(error as Error).message}`, { path, cause: error });
   }
+}
+
+/** Read and decode a DICOM file from disk (see `decodeDicom`); errors carry the path. */
+export async function readDicom(path: string, options: DecodeDicomOptions = {}): Promise<DicomImage> {
+  const bytes = await readDicomBytes(path);
   try {
     return decodeDicom(bytes, options);
   } catch (error) {
@@ -28,13 +32,7 @@ export async function readDicom(path: string, options: DecodeDicomOptions = {}):
  * (the pixel data is located, not decoded), so unsupported files fail here with their code.
  */
 export async function readDicomInfo(path: string): Promise<{ width: number; height: number; channels: number; depth: string; format: string }> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'E_NOT_FOUND' : 'E_IO';
-    throw new CxrError(code, `Cannot read DICOM file ${path}: ${(error as Error).message}`, { path, cause: error });
-  }
+  const bytes = await readDicomBytes(path);
   try {
     const { header } = parseDicomHeader(bytes);
     checkDecodable(header);

@@ -151,20 +151,8 @@ export async function loadModel(pathOrUrl: string, options: LoadModelOptions = {
     return loadFromUrl(pathOrUrl, options);
   }
   registerCustomLayers();
-  const modelJsonPath = await resolveModelJson(pathOrUrl);
-  let text: string;
+  const { artifacts, modelJsonPath } = await readModelArtifacts(pathOrUrl);
   try {
-    text = await readFile(modelJsonPath, 'utf8');
-  } catch (error) {
-    throw loadError(modelJsonPath, 'model.json cannot be read.', error);
-  }
-  const json = parseModelJson(text, modelJsonPath);
-  const weights = await readWeights(json.weightsManifest, modelJsonPath);
-  try {
-    const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
-      manifest.flatMap((group) => group.weights),
-      weights,
-    ]);
     return await tfl.loadLayersModel(tf.io.fromMemory(artifacts), { strict: options.strict ?? true });
   } catch (error) {
     if (error instanceof CxrError) throw error;
@@ -187,9 +175,14 @@ export async function readModelArtifacts(pathOrUrl: string): Promise<{ artifacts
   }
   const json = parseModelJson(text, modelJsonPath);
   const weights = await readWeights(json.weightsManifest, modelJsonPath);
-  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
-    manifest.flatMap((group) => group.weights),
-    weights,
-  ]);
-  return { artifacts, modelJsonPath };
+  try {
+    const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
+      manifest.flatMap((group) => group.weights),
+      weights,
+    ]);
+    return { artifacts, modelJsonPath };
+  } catch (error) {
+    if (error instanceof CxrError) throw error;
+    throw loadError(modelJsonPath, `${error instanceof Error ? error.message : String(error)}.`, error);
+  }
 }
