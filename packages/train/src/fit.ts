@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, CxrError, type OnProgress } from '@cxr/core';
-import { splitFrozenStem } from '@cxr/models';
+import { splitFrozenStem, type FrozenStemSplit } from '@cxr/models';
 import type { Callback, TrainContext } from './callbacks.js';
 import { outputClasses, resolveClassWeights, sampleWeightsFor, type ClassWeightSpec } from './class-weight.js';
 import { checkBatch, disposeBatch, toEpochSource, type BatchLike, type DataInput } from './data-source.js';
@@ -114,6 +114,7 @@ interface TapedSlice {
 function tapeSlice(
   model: tfl.LayersModel,
   variables: tf.Variable[],
+  split: FrozenStemSplit | null,
   lossFn: LossFn,
   images: tf.Tensor4D,
   labels: BatchLike['labels'],
@@ -125,7 +126,6 @@ function tapeSlice(
   let outputsShape: number[] = [];
   // A frozen stem (e.g. a frozen backbone) runs before the tape, so its activations are freed now
   // instead of being kept for a backward pass that never reaches them.
-  const split = splitFrozenStem(model);
   const stem = split ? split.runStem(images, true) : [];
   try {
     const { value, grads } = tf.variableGrads(() => {
@@ -168,6 +168,7 @@ async function trainStep(
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
   variables: tf.Variable[],
+  split: FrozenStemSplit | null,
   lossFn: LossFn,
   images: tf.Tensor4D,
   batch: BatchLike,
@@ -190,7 +191,7 @@ async function trainStep(
       const sliceLabels = whole ? batch.labels : (tf.slice(batch.labels, start, size) as BatchLike['labels']);
       let slice: TapedSlice | undefined;
       try {
-        slice = tapeSlice(model, variables, lossFn, sliceImages, sliceLabels, setup, auc, classWeights);
+        slice = tapeSlice(model, variables, split, lossFn, sliceImages, sliceLabels, setup, auc, classWeights);
         const [l, s] = await Promise.all([slice.value.data(), readBatchStats(slice.stats as BatchStatTensors)]);
         if (s.invalid > 0) throw unknownClassError('fit', s.invalid, slice.outputsShape);
         const share = size / n;
@@ -318,6 +319,8 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
   if (variables.length === 0) {
     throw new CxrError('E_BAD_ARGUMENT', 'fit: the model has no trainable weights (all layers frozen?).');
   }
+  // Fixed for the run, like `variables`: the trainable flags are read once, here.
+  const split = splitFrozenStem(model);
   const { optimizer, owned } = resolveOptimizer(options.optimizer, options.learningRate ?? 0.01);
   const classWeights = classWeightTable ? tf.tensor1d(classWeightTable, 'float32') : null;
   const callbacks: Callback[] = [...(options.callbacks ?? []), ...(options.onEpochEnd ? [{ onEpochEnd: options.onEpochEnd }] : [])];
@@ -364,7 +367,7 @@ export async function fit(model: tfl.LayersModel, trainData: DataInput, options:
           let step: StepResult;
           let weightsOk = true;
           try {
-            step = await trainStep(model, optimizer, variables, lossFn, images, batch, setup, trainAuc, classWeights, microBatchSize);
+            step = await trainStep(model, optimizer, variables, split, lossFn, images, batch, setup, trainAuc, classWeights, microBatchSize);
             weightsOk = !step.finite || (await allFinite(guard.changed()));
           } catch (error) {
             guard.restore();
