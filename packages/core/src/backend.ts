@@ -27,6 +27,19 @@ export interface BackendChoice {
   runtime: 'node' | 'browser';
   /** wasm only: XNNPACK threads the backend runs with (1 = single-threaded) and why. */
   threads?: { count: number; reason: string };
+  /**
+   * wasm and cpu in Node: whether @cxr/native's AVX-512/AVX2 kernels (convolutions, their
+   * gradients, MaxPoolGrad, bias sums) run in place of the backend's own, and why not.
+   */
+  native?: NativeKernelsInfo;
+}
+
+export interface NativeKernelsInfo {
+  active: boolean;
+  isa?: string;
+  threads?: number;
+  kernels: string[];
+  reason?: string;
 }
 
 export interface SelectBackendOptions {
@@ -40,6 +53,11 @@ export interface SelectBackendOptions {
    * a process can choose.
    */
   wasmThreads?: number | 'auto';
+  /**
+   * Node, wasm and cpu: put @cxr/native's kernels in front of the backend's (default true;
+   * `CXR_NATIVE=0` also turns them off). Without a prebuilt binary for the platform nothing changes.
+   */
+  native?: boolean;
 }
 
 const isNode = (): boolean =>
@@ -76,8 +94,28 @@ async function ensureWebGpuGlobal(): Promise<void> {
   }
 }
 
+const nativeState = new Map<BackendName, NativeKernelsInfo>();
+
+/** Node only: the native kernels for wasm or cpu, when @cxr/native loads. Never fails the backend. */
+async function registerNative(name: 'wasm' | 'cpu', options: SelectBackendOptions): Promise<void> {
+  if (!isNode() || nativeState.has(name)) return;
+  if (options.native === false) {
+    nativeState.set(name, { active: false, kernels: [], reason: 'turned off by option native=false' });
+    return;
+  }
+  try {
+    const native = (await importOptional('@cxr/native')) as {
+      registerNativeKernels(backend: 'wasm' | 'cpu'): NativeKernelsInfo;
+    };
+    nativeState.set(name, native.registerNativeKernels(name));
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    nativeState.set(name, { active: false, kernels: [], reason: `@cxr/native not loaded (${message})` });
+  }
+}
+
 /** Make `name` registered with tfjs if it can be; return why not otherwise. */
-async function prepare(name: BackendName): Promise<string | null> {
+async function prepare(name: BackendName, options: SelectBackendOptions): Promise<string | null> {
   try {
     switch (name) {
       case 'tensorflow': {
@@ -108,12 +146,14 @@ async function prepare(name: BackendName): Promise<string | null> {
         if (!tf.findBackendFactory('wasm')) await importOptional('@tensorflow/tfjs-backend-wasm');
         if (!tf.findBackendFactory('wasm')) return 'tfjs-backend-wasm not registered';
         registerWasmKernels();
+        await registerNative('wasm', options);
         return null;
       }
       case 'cpu': {
         if (!tf.findBackendFactory('cpu')) await importOptional('@tensorflow/tfjs-backend-cpu');
         if (!tf.findBackendFactory('cpu')) return 'tfjs-backend-cpu not registered';
         registerCpuKernels();
+        await registerNative('cpu', options);
         return null;
       }
     }
@@ -161,7 +201,7 @@ async function startWasm(options: SelectBackendOptions): Promise<string | null> 
 }
 
 async function activate(name: BackendName, options: SelectBackendOptions = {}): Promise<string | null> {
-  const reason = await prepare(name);
+  const reason = await prepare(name, options);
   if (reason) return reason;
   try {
     return name === 'wasm' ? await startWasm(options) : await setAndVerify(name);
@@ -172,7 +212,12 @@ async function activate(name: BackendName, options: SelectBackendOptions = {}): 
 
 function withThreads(choice: BackendChoice): BackendChoice {
   const state = choice.name === 'wasm' ? wasmThreadsState() : null;
-  return state ? { ...choice, threads: { count: state.threads, reason: state.reason } } : choice;
+  const native = nativeState.get(choice.name);
+  return {
+    ...choice,
+    ...(state ? { threads: { count: state.threads, reason: state.reason } } : {}),
+    ...(native ? { native } : {}),
+  };
 }
 
 /**
@@ -228,5 +273,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
 /** One line for logs: "wasm (best available (tensorflow: not installed …))". */
 export function describeBackend(choice: BackendChoice): string {
   const threads = choice.threads ? `, ${choice.threads.count} thread${choice.threads.count === 1 ? '' : 's'}` : '';
-  return `${choice.name}${threads} — ${choice.reason}`;
+  const n = choice.native;
+  const native = n?.active ? ` + native kernels (${n.isa}, ${n.threads} thread${n.threads === 1 ? '' : 's'})` : '';
+  return `${choice.name}${threads}${native} — ${choice.reason}`;
 }

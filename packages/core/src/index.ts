@@ -1,7 +1,7 @@
 export { CxrError, isCxrError, assertArgument, CXR_ERROR_CODES } from './errors.js';
 export type { CxrErrorCode, CxrErrorOptions } from './errors.js';
 export { selectBackend, describeBackend, BACKEND_NAMES } from './backend.js';
-export type { BackendName, BackendChoice, BackendAttempt, SelectBackendOptions } from './backend.js';
+export type { BackendName, BackendChoice, BackendAttempt, NativeKernelsInfo, SelectBackendOptions } from './backend.js';
 export { wasmThreadsState, WASM_THREADS_TFJS_VERSION } from './wasm-threads.js';
 export type { WasmThreadsState } from './wasm-threads.js';
 export { createRng } from './rng.js';

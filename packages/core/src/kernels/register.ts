@@ -3,6 +3,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { shareDataConfigs } from './share-data.js';
 
 const done = new Set<string>();
 
@@ -17,8 +18,9 @@ function replaceKernel(config: KernelConfig): KernelConfig | undefined {
 /**
  * Kernels cxr adds to tfjs-backend-wasm so it can train CNNs fast: a filter gradient (missing
  * from the stock backend), a stride-1 input gradient on XNNPACK (the stock one is slow; it
- * stays as the fallback for strided convolutions), both depthwise gradients and a whole-tensor
- * MaxPoolGrad for non-overlapping windows. Idempotent.
+ * stays as the fallback for strided convolutions), both depthwise gradients, a whole-tensor
+ * MaxPoolGrad for non-overlapping windows, and Identity/Cast that share data instead of copying.
+ * Idempotent.
  */
 export function registerWasmKernels(): void {
   if (done.has('wasm')) return;
@@ -28,6 +30,7 @@ export function registerWasmKernels(): void {
   replaceKernel(conv2dBackpropInputConfig('wasm', stockInput?.kernelFunc));
   // Stock wasm MaxPoolGrad loops per window on one thread (a quarter of a LungClassifier step).
   replaceKernel(maxPoolGradConfig('wasm', getKernel('MaxPoolGrad', 'wasm')?.kernelFunc));
+  for (const config of shareDataConfigs('wasm', getKernel('Cast', 'wasm')?.kernelFunc)) replaceKernel(config);
   // Missing from tfjs-backend-wasm 4.22: without them no MobileNet can train there.
   for (const config of [depthwiseBackpropFilterConfig('wasm'), depthwiseBackpropInputConfig('wasm')]) {
     if (!getKernel(config.kernelName, 'wasm')) registerKernel(config);
