@@ -79,6 +79,7 @@ float* scratch_of(size_t n) {
 }  // namespace
 
 void conv2d(const ConvGeometry& g, const float* x, const float* w, const float* bias, Activation act, float* y) {
+  if (direct_conv_fits(g)) return conv2d_direct(g, x, w, bias, act, y);
   const int K = depth(g), P = g.oh * g.ow;
   const Blocks b = blocks_of(g);
   const bool pointwise = is_pointwise(g);
@@ -132,6 +133,7 @@ void conv2d_backprop_input(const ConvGeometry& g, const float* dy, const float* 
 }
 
 void conv2d_backprop_filter(const ConvGeometry& g, const float* x, const float* dy, float* dw) {
+  if (direct_conv_fits(g)) return conv2d_backprop_filter_direct(g, x, dy, dw);
   const int K = depth(g), P = g.oh * g.ow;
   const Blocks b = blocks_of(g);
   const bool pointwise = is_pointwise(g);

@@ -20,4 +20,9 @@ void conv2d_backprop_input(const ConvGeometry& g, const float* dy, const float* 
 // dw[kh, kw, ci, co] = gradient of conv2d w.r.t. w, given x and dy.
 void conv2d_backprop_filter(const ConvGeometry& g, const float* x, const float* dy, float* dw);
 
+// Few output channels (co ≤ 8): row-at-a-time direct versions of the two above.
+bool direct_conv_fits(const ConvGeometry& g);
+void conv2d_direct(const ConvGeometry& g, const float* x, const float* w, const float* bias, Activation act, float* y);
+void conv2d_backprop_filter_direct(const ConvGeometry& g, const float* x, const float* dy, float* dw);
+
 }  // namespace cxr

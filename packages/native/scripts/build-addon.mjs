@@ -21,7 +21,7 @@ const include = join(dirname(process.execPath), '..', 'include', 'node');
 const sources = readdirSync(join(root, 'csrc')).filter((f) => f.endsWith('.cc')).map((f) => join(root, 'csrc', f));
 mkdirSync(dirname(out), { recursive: true });
 const args = [
-  '-O3', '-fno-trapping-math', '-std=c++17', '-fPIC', '-shared', '-fvisibility=hidden', '-pthread',
+  '-O3', '-fno-trapping-math', '-fopenmp-simd', '-std=c++17', '-fPIC', '-shared', '-fvisibility=hidden', '-pthread',
   // Baseline x86-64 code; the AVX2 and AVX-512 micro-kernels carry their own target attributes.
   '-DNODE_GYP_MODULE_NAME=cxr_native', `-I${include}`,
   '-static-libstdc++', '-static-libgcc',

@@ -61,14 +61,21 @@ export interface NativeStatus {
   kernels: string[];
 }
 
-let enabled = true;
+/**
+ * Process-wide state, kept on globalThis like tfjs' own kernel registry: the ESM and CommonJS
+ * builds (or a bundled and a linked copy) must share one switch and one registration.
+ */
+const state = ((globalThis as Record<symbol, unknown>)[Symbol.for('cxr.native.kernels')] ??= {
+  enabled: true,
+  registered: new Map<string, NativeStatus>(),
+}) as { enabled: boolean; registered: Map<string, NativeStatus> };
 
 /** Turns the native kernels off (each falls back to the kernel it replaced) or on again. For benchmarks and tests. */
 export function setNativeKernelsEnabled(on: boolean): void {
-  enabled = on;
+  state.enabled = on;
 }
 export function nativeKernelsEnabled(): boolean {
-  return enabled;
+  return state.enabled;
 }
 
 const conv2dGeometry = (c: backend_util.Conv2DInfo) =>
@@ -212,7 +219,7 @@ function bodies(addon: NativeAddon, s: Storage): Record<string, (backend: Kernel
   };
 }
 
-const registered = new Map<string, NativeStatus>();
+const registered = state.registered;
 
 /**
  * Puts native kernels in front of `backendName`'s own Conv2D, FusedConv2D (bias + relu/linear),
@@ -237,7 +244,7 @@ export function registerNativeKernels(backendName: 'wasm' | 'cpu'): NativeStatus
     const previous = getKernel(kernelName, backendName);
     if (!previous) continue;
     const kernelFunc: KernelFunc = (args) => {
-      const out = enabled ? body(args.backend as KernelBackend, args.inputs as Record<string, TensorInfo>, args.attrs ?? {}) : null;
+      const out = state.enabled ? body(args.backend as KernelBackend, args.inputs as Record<string, TensorInfo>, args.attrs ?? {}) : null;
       return out ?? previous.kernelFunc(args);
     };
     unregisterKernel(kernelName, backendName);
