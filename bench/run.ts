@@ -4,7 +4,11 @@
  * the identical PyTorch models when `python3` can import torch. Never part of the tests.
  *
  *   pnpm bench [--quick] [--model A,B[,mobilenetv2,resnet50,…]] [--backend wasm,cpu,webgpu] [--phase train,infer]
- *              [--steps 5] [--warmup 2] [--micro 8] [--no-torch] [--no-loader] [--out bench/results.json]
+ *              [--steps 5] [--warmup 2] [--micro 8] [--no-torch] [--no-loader] [--native on|off|both] [--out bench/results.json]
+ *
+ * wasm and cpu run with @cxr/native's kernels ("wasm+native") when the addon loads; by default
+ * wasm also runs without them ("wasm": tfjs-backend-wasm plus cxr's own wasm kernels), so one
+ * run shows what the addon adds. --native on|off picks one of the two.
  *
  * Output: a table on stdout and bench/results.json,
  *   [{ model, phase, backend, batch, imagesPerSec, reference: { engine, imagesPerSec } | null, ratio }]
@@ -14,6 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import '@tensorflow/tfjs-layers';
 import { describeBackend, selectBackend, type BackendName } from '../packages/core/src/index.js';
+import { setNativeKernelsEnabled } from '../packages/native/src/index.js';
 import { measureLoader } from './loader.js';
 import { measure } from './measure.js';
 import { benchModel, type ModelId, type Phase } from './models.js';
@@ -29,6 +34,7 @@ interface Args {
   micro: number | null;
   torch: boolean;
   loader: boolean;
+  native: 'on' | 'off' | 'both';
   out: string;
 }
 
@@ -61,6 +67,7 @@ function parseArgs(argv: string[]): Args {
     micro: value('micro') ? Number(value('micro')) : null,
     torch: !argv.includes('--no-torch'),
     loader: !argv.includes('--no-loader') && !quick,
+    native: (value('native') ?? 'both') as Args['native'],
     out: value('out') ?? 'bench/results.json',
   };
 }
@@ -107,8 +114,9 @@ async function main(): Promise<void> {
   const started: BackendName[] = [];
   for (const backend of wanted) {
     let threads: number | undefined;
+    let choice: Awaited<ReturnType<typeof selectBackend>>;
     try {
-      const choice = await selectBackend({ backend });
+      choice = await selectBackend({ backend });
       threads = choice.threads?.count;
       started.push(backend);
       console.log(`backend ${describeBackend(choice)}`);
@@ -116,26 +124,33 @@ async function main(): Promise<void> {
       console.log(`backend ${backend}: skipped (${error instanceof Error ? error.message : String(error)})`);
       continue;
     }
-    for (const model of args.models) {
-      for (const phase of args.phases) {
-        const batch = batchFor(args, model, phase);
-        if (tooSlow(args, backend, model)) {
-          console.log(`  ${model} ${phase} on cpu: skipped (minutes per step; --backend cpu --model A to force it)`);
-          continue;
+    // With the native addon active: the same rows without it first (same process, same models).
+    const variants = choice.native?.active ? (args.native === 'both' ? [false, true] : [args.native === 'on']) : [false];
+    for (const native of variants) {
+      setNativeKernelsEnabled(native);
+      const label = native ? `${backend}+native` : backend;
+      for (const model of args.models) {
+        for (const phase of args.phases) {
+          const batch = batchFor(args, model, phase);
+          if (tooSlow(args, backend, model)) {
+            console.log(`  ${model} ${phase} on cpu: skipped (minutes per step; --backend cpu --model A to force it)`);
+            continue;
+          }
+          const spec = benchModel(model);
+          const m = measure(spec, { phase, batch, microBatch: args.micro ?? spec.microBatch, warmup: args.warmup, steps: args.steps });
+          if (m.leakedTensors !== 0) throw new Error(`${model} ${phase} on ${backend} leaks ${m.leakedTensors} tensors per step`);
+          const flops = phase === 'train' ? spec.trainFlopsPerImage * m.imagesPerSec : 0;
+          const notes: Record<string, unknown> = { ...(threads ? { threads } : {}) };
+          if (model !== 'A' && model !== 'B') notes['params'] = spec.params;
+          if (m.microBatches > 1) notes['micro'] = `${m.microBatches}×${Math.ceil(batch / m.microBatches)}`;
+          if (flops) notes['GFLOP/s'] = flops / 1e9;
+          notes['stepSeconds'] = m.stepSeconds.map((s) => +s.toFixed(3));
+          rows.push({ model, phase, backend: label, batch, imagesPerSec: m.imagesPerSec, reference: null, ratio: null, notes });
+          console.log(`  ${label} ${model} ${phase} batch ${batch}: ${fmt(m.imagesPerSec)} img/s (steps ${m.stepSeconds.map((s) => s.toFixed(2)).join(', ')} s)`);
         }
-        const spec = benchModel(model);
-        const m = measure(spec, { phase, batch, microBatch: args.micro ?? spec.microBatch, warmup: args.warmup, steps: args.steps });
-        if (m.leakedTensors !== 0) throw new Error(`${model} ${phase} on ${backend} leaks ${m.leakedTensors} tensors per step`);
-        const flops = phase === 'train' ? spec.trainFlopsPerImage * m.imagesPerSec : 0;
-        const notes: Record<string, unknown> = { ...(threads ? { threads } : {}) };
-        if (model !== 'A' && model !== 'B') notes['params'] = spec.params;
-        if (m.microBatches > 1) notes['micro'] = `${m.microBatches}×${Math.ceil(batch / m.microBatches)}`;
-        if (flops) notes['GFLOP/s'] = flops / 1e9;
-        notes['stepSeconds'] = m.stepSeconds.map((s) => +s.toFixed(3));
-        rows.push({ model, phase, backend, batch, imagesPerSec: m.imagesPerSec, reference: null, ratio: null, notes });
-        console.log(`  ${model} ${phase} batch ${batch}: ${fmt(m.imagesPerSec)} img/s (steps ${m.stepSeconds.map((s) => s.toFixed(2)).join(', ')} s)`);
       }
     }
+    setNativeKernelsEnabled(true);
   }
 
   if (args.loader && args.models.includes('A') && started.length > 0) {
