@@ -7,6 +7,7 @@
 #include <string>
 
 #include "conv.h"
+#include "depthwise.h"
 #include "elementwise.h"
 #include "gemm.h"
 #include "pool.h"
@@ -121,6 +122,42 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   });
 }
 
+size_t depthwise_filter(const cxr::ConvGeometry& g) { return static_cast<size_t>(g.kh) * g.kw * g.co; }
+
+void check_depthwise(const cxr::ConvGeometry& g) {
+  if (g.ci <= 0 || g.co % g.ci != 0) throw Error{"depthwise: output channels must be a multiple of input channels"};
+}
+
+// depthwiseConv2d(x, w, y, geometry[15]); geometry's co = ci · multiplier
+napi_value DepthwiseConv2d(napi_env env, napi_callback_info info) {
+  return wrap(env, info, [&](Args& a) {
+    auto g = conv_geometry(a.ints(3, 15));
+    check_depthwise(g);
+    cxr::depthwise_conv2d(g, a.floats(0, conv_in(g)), a.floats(1, depthwise_filter(g)), a.floats(2, conv_out(g)));
+    return undefined(env);
+  });
+}
+
+// depthwiseBackpropInput(dy, w, dx, geometry[15])
+napi_value DepthwiseBackpropInput(napi_env env, napi_callback_info info) {
+  return wrap(env, info, [&](Args& a) {
+    auto g = conv_geometry(a.ints(3, 15));
+    check_depthwise(g);
+    cxr::depthwise_backprop_input(g, a.floats(0, conv_out(g)), a.floats(1, depthwise_filter(g)), a.floats(2, conv_in(g)));
+    return undefined(env);
+  });
+}
+
+// depthwiseBackpropFilter(x, dy, dw, geometry[15])
+napi_value DepthwiseBackpropFilter(napi_env env, napi_callback_info info) {
+  return wrap(env, info, [&](Args& a) {
+    auto g = conv_geometry(a.ints(3, 15));
+    check_depthwise(g);
+    cxr::depthwise_backprop_filter(g, a.floats(0, conv_in(g)), a.floats(1, conv_out(g)), a.floats(2, depthwise_filter(g)));
+    return undefined(env);
+  });
+}
+
 // matMul(a, b, c, [m, n, k, transposeA, transposeB]): c[m, n] = op(a) · op(b), row-major.
 napi_value MatMul(napi_env env, napi_callback_info info) {
   return wrap(env, info, [&](Args& a) {
@@ -209,6 +246,26 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   });
 }
 
+// tile(x, out, shape, reps)
+napi_value Tile(napi_env env, napi_callback_info info) {
+  return wrap(env, info, [&](Args& a) {
+    size_t rank;
+    napi_typedarray_type t;
+    const int* shape = a.ints(2, 1);
+    napi_get_typedarray_info(env, a.argv[2], &t, &rank, nullptr, nullptr, nullptr);
+    if (rank > 8) throw Error{"tile: rank above 8"};
+    const int* reps = a.ints(3, rank);
+    size_t in = 1, out = 1;
+    for (size_t d = 0; d < rank; d++) {
+      if (shape[d] < 0 || reps[d] < 0) throw Error{"tile: negative size"};
+      in *= shape[d];
+      out *= static_cast<size_t>(shape[d]) * reps[d];
+    }
+    cxr::tile(a.floats(0, in), shape, reps, static_cast<int>(rank), a.floats(1, out));
+    return undefined(env);
+  });
+}
+
 // setThreads(n)
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   return wrap(env, info, [&](Args& a) {
@@ -246,12 +303,16 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"depthwiseConv2d", nullptr, DepthwiseConv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"depthwiseBackpropInput", nullptr, DepthwiseBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"depthwiseBackpropFilter", nullptr, DepthwiseBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

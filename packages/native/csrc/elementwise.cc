@@ -85,4 +85,32 @@ void unary(UnaryOp op, const float* x, size_t n, float alpha, float* out) {
   }
 }
 
+void tile(const float* x, const int* shape, const int* reps, int rank, float* out) {
+  // Output rows (all axes but the last) are independent: each copies its source row
+  // reps[last] times.
+  const int last = rank - 1;
+  const size_t inRow = shape[last], outRow = inRow * reps[last];
+  size_t rows = 1;
+  for (int d = 0; d < last; d++) rows *= static_cast<size_t>(shape[d]) * reps[d];
+  if (rows == 0 || outRow == 0) return;
+  const size_t rowsPerTask = std::max<size_t>(1, CHUNK / outRow);
+  const int tasks = static_cast<int>((rows + rowsPerTask - 1) / rowsPerTask);
+  pool().run(tasks, [&](int t, int) {
+    const size_t r1 = std::min(rows, (t + 1) * rowsPerTask);
+    for (size_t r = t * rowsPerTask; r < r1; r++) {
+      // Source row: each output index along axis d taken modulo shape[d].
+      size_t rest = r, src = 0, stride = 1;
+      for (int d = last - 1; d >= 0; d--) {
+        const size_t outDim = static_cast<size_t>(shape[d]) * reps[d];
+        src += (rest % outDim) % shape[d] * stride;
+        stride *= shape[d];
+        rest /= outDim;
+      }
+      const float* from = x + src * inRow;
+      float* to = out + r * outRow;
+      for (int k = 0; k < reps[last]; k++) std::copy(from, from + inRow, to + k * inRow);
+    }
+  });
+}
+
 }  // namespace cxr

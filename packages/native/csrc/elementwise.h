@@ -12,4 +12,7 @@ enum class UnaryOp { relu = 0, step = 1 };
 // relu: max(x, 0); step: x > 0 ? 1 : alpha (NaN stays NaN), as tfjs' kernels.
 void unary(UnaryOp op, const float* x, size_t n, float alpha, float* out);
 
+// out = x repeated reps[d] times along each axis d (tfjs Tile); rank ≤ 8.
+void tile(const float* x, const int* shape, const int* reps, int rank, float* out);
+
 }  // namespace cxr

@@ -7,6 +7,12 @@ export interface NativeAddon {
   conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array, activation: number): void;
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
+  /** Depthwise NHWC convolution; geometry as conv2d's, with co = ci · channel multiplier. */
+  depthwiseConv2d(x: Float32Array, w: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  depthwiseBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
+  /** out = x repeated reps[d] times along each axis (rank ≤ 8). */
+  tile(x: Float32Array, out: Float32Array, shape: Int32Array, reps: Int32Array): void;
   /** c[m, n] = op(a) · op(b); dims = [m, n, k, transposeA, transposeB]. */
   matMul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
   /** out[c] = Σ_r x[r, c]; dims = [rows, cols]. */

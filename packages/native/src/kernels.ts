@@ -7,6 +7,10 @@ import {
   type Conv2DAttrs,
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropInputAttrs,
+  type DepthwiseConv2dNativeAttrs,
+  type DepthwiseConv2dNativeBackpropFilterAttrs,
+  type DepthwiseConv2dNativeBackpropInputAttrs,
+  type TileAttrs,
   type FusedConv2DAttrs,
   type KernelBackend,
   type KernelConfig,
@@ -119,9 +123,26 @@ function bodies(addon: NativeAddon, s: Storage): Record<string, (backend: Kernel
   const conv = (backend: KernelBackend, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, relu: boolean, a: Conv2DAttrs) => {
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
-      a.strides, a.dilations, a.pad, a.dimRoundingMode, false, backend_util.convertConv2DDataFormat(a.dataFormat));
+      a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, backend_util.convertConv2DDataFormat(a.dataFormat));
     const out = s.alloc(backend, outputShape(info));
     addon.conv2d(s.view(backend, x), s.view(backend, filter), bias ? s.view(backend, bias) : null, s.view(backend, out), conv2dGeometry(info), relu ? 1 : 0);
+    return out;
+  };
+  const leadingAxesSum = (backend: KernelBackend, x: TensorInfo, a: SumAttrs, mean: boolean): TensorInfo | null => {
+    if (!isFloat(x)) return null;
+    const shape = x.shape;
+    const axes = [...util.parseAxisParam(a.axis, shape)].sort((p, q) => p - q);
+    if (axes.length === 0 || axes.some((ax, i) => ax !== i)) return null;
+    const rows = util.sizeFromShape(shape.slice(0, axes.length));
+    const rest = shape.slice(axes.length);
+    const cols = util.sizeFromShape(rest);
+    if (rows * cols === 0) return null;
+    const out = s.alloc(backend, a.keepDims ? [...axes.map(() => 1), ...rest] : rest);
+    addon.sumRows(s.view(backend, x), Int32Array.from([rows, cols]), s.view(backend, out));
+    if (mean) {
+      const values = s.view(backend, out);
+      for (let i = 0; i < cols; i++) values[i]! /= rows;
+    }
     return out;
   };
   return {
@@ -165,6 +186,44 @@ function bodies(addon: NativeAddon, s: Storage): Record<string, (backend: Kernel
       addon.maxPoolGrad(s.view(backend, input!), s.view(backend, dy!), s.view(backend, dx), poolGeometry(p));
       return dx;
     },
+    DepthwiseConv2dNative(backend, { x, filter }, attrs) {
+      const a = attrs as DepthwiseConv2dNativeAttrs;
+      if (a.dataFormat === 'NCHW' || !isFloat(x, filter)) return null;
+      const info = backend_util.computeConv2DInfo(
+        x!.shape as [number, number, number, number], filter!.shape as [number, number, number, number],
+        a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
+      const y = s.alloc(backend, outputShape(info));
+      addon.depthwiseConv2d(s.view(backend, x!), s.view(backend, filter!), s.view(backend, y), conv2dGeometry(info));
+      return y;
+    },
+    DepthwiseConv2dNativeBackpropInput(backend, { dy, filter }, attrs) {
+      const a = attrs as DepthwiseConv2dNativeBackpropInputAttrs;
+      if (!isFloat(dy, filter)) return null;
+      const info = backend_util.computeConv2DInfo(
+        a.inputShape, filter!.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
+      const dx = s.alloc(backend, [...a.inputShape]);
+      addon.depthwiseBackpropInput(s.view(backend, dy!), s.view(backend, filter!), s.view(backend, dx), conv2dGeometry(info));
+      return dx;
+    },
+    DepthwiseConv2dNativeBackpropFilter(backend, { x, dy }, attrs) {
+      const a = attrs as DepthwiseConv2dNativeBackpropFilterAttrs;
+      if (!isFloat(x, dy)) return null;
+      const info = backend_util.computeConv2DInfo(
+        x!.shape as [number, number, number, number], a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
+      const dw = s.alloc(backend, [...a.filterShape]);
+      addon.depthwiseBackpropFilter(s.view(backend, x!), s.view(backend, dy!), s.view(backend, dw), conv2dGeometry(info));
+      return dw;
+    },
+    // BatchNorm gradients tile per-channel statistics over whole activations.
+    Tile(backend, { x }, attrs) {
+      const { reps } = attrs as TileAttrs;
+      if (!isFloat(x) || x!.shape.length === 0 || x!.shape.length > 8 || reps.length !== x!.shape.length) return null;
+      const shape = x!.shape.map((d, i) => d * reps[i]!);
+      if (util.sizeFromShape(shape) < ELEMENTWISE_MIN) return null;
+      const out = s.alloc(backend, shape);
+      addon.tile(s.view(backend, x!), s.view(backend, out), Int32Array.from(x!.shape), Int32Array.from(reps));
+      return out;
+    },
     MaxPool(backend, { x }, attrs) {
       const a = attrs as MaxPoolAttrs;
       if (!isFloat(x)) return null;
@@ -201,21 +260,9 @@ function bodies(addon: NativeAddon, s: Storage): Record<string, (backend: Kernel
         },
       ]),
     ),
-    // Only sums over leading axes (bias gradients: Σ over N, H, W); stock wasm transposes first.
-    Sum(backend, { x }, attrs) {
-      const a = attrs as SumAttrs;
-      if (!isFloat(x)) return null;
-      const shape = x!.shape;
-      const axes = [...util.parseAxisParam(a.axis, shape)].sort((p, q) => p - q);
-      if (axes.length === 0 || axes.some((ax, i) => ax !== i)) return null;
-      const rows = util.sizeFromShape(shape.slice(0, axes.length));
-      const rest = shape.slice(axes.length);
-      const cols = util.sizeFromShape(rest);
-      if (rows * cols === 0) return null;
-      const out = s.alloc(backend, a.keepDims ? [...axes.map(() => 1), ...rest] : rest);
-      addon.sumRows(s.view(backend, x!), Int32Array.from([rows, cols]), s.view(backend, out));
-      return out;
-    },
+    // Only over leading axes (bias gradients, BatchNorm statistics: over N, H, W); stock wasm transposes first.
+    Sum: (backend, { x }, attrs) => leadingAxesSum(backend, x!, attrs as SumAttrs, false),
+    Mean: (backend, { x }, attrs) => leadingAxesSum(backend, x!, attrs as SumAttrs, true),
   };
 }
 
@@ -223,8 +270,8 @@ const registered = state.registered;
 
 /**
  * Puts native kernels in front of `backendName`'s own Conv2D, FusedConv2D (bias + relu/linear),
- * Conv2DBackpropInput/Filter, MaxPool, MaxPoolGrad, leading-axes Sum, and — on tensors of 16K
- * elements or more — Relu, Step, Add, Sub, Multiply and RealDiv with same-shape, scalar or
+ * Conv2DBackpropInput/Filter, the three depthwise kernels, MaxPool, MaxPoolGrad, leading-axes Sum and Mean, and — on tensors of 16K
+ * elements or more — Tile, Relu, Step, Add, Sub, Multiply and RealDiv with same-shape, scalar or
  * trailing-axes (bias) broadcasting. Calls they do not cover (NCHW,
  * other activations, non-float32) and calls made while disabled go to the kernel that was
  * registered before. Idempotent per backend; never throws: without an addon nothing changes.
