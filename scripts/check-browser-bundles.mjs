@@ -69,9 +69,12 @@ const DYNAMIC_HINT = ' — even a guarded dynamic import must use a computed nam
 
 const failures = [];
 let checked = 0;
+// @cxr/native is a Node-API addon by design: nothing imports it except @cxr/core, by a computed
+// name and only in Node (covered below, since core's entry is bundled like every other).
+const nodeOnlyCxrPackages = new Set(['native']);
 for (const dir of readdirSync(packagesDir).sort()) {
   const pkgDir = join(packagesDir, dir);
-  if (!existsSync(join(pkgDir, 'package.json'))) continue;
+  if (!existsSync(join(pkgDir, 'package.json')) || nodeOnlyCxrPackages.has(dir)) continue;
   for (const entry of browserEntries(pkgDir)) {
     const found = [];
     const result = await build({

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-layers registers tfjs-core's gradients (in Node its CJS bundle carries them).
 import '@tensorflow/tfjs-layers';
 import { selectBackend } from '@cxr/core';
+import { loadNativeAddon, setNativeKernelsEnabled } from '@cxr/native';
 import { conv2dBackpropFilterConfig, filterGradPath } from '../src/kernels/conv2d-backprop-filter.js';
 
 /*
@@ -70,8 +71,32 @@ function maxPoolCase(x: [number, number, number, number], k: number, stride: num
   };
 }
 
+/** Forward ops the native addon replaces (fused conv, pooling, sums, broadcasts), with gradients. */
+function forwardCase(name: string, f: (x: tf.Tensor4D) => tf.Tensor, x: [number, number, number, number], withGrad = true): Case {
+  return {
+    name: `forward ${name} x=${x}`,
+    kernels: name,
+    run: () =>
+      tf.tidy(() => {
+        const xt = tf.tensor4d(wave(size(x), 0.31, 0.2), x);
+        const y = f(xt);
+        if (!withGrad) return [Array.from(y.dataSync())];
+        const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D), tf.tensor(wave(y.size, 0.17), y.shape))))(xt);
+        return [Array.from(y.dataSync()), Array.from(g.dataSync())];
+      }),
+  };
+}
+
 const cases: Case[] = [
   convCase([2, 9, 9, 3], 3, 4, 1, 'valid'),
+  convCase([2, 10, 9, 3], 3, 12, 1, 'same'),
+  convCase([1, 12, 11, 9], 3, 40, 2, 'same'),
+  convCase([2, 6, 7, 10], 1, 16, 1, 'valid'),
+  forwardCase('FusedConv2D relu', (x) => tf.fused.conv2d({ x, filter: tf.tensor4d(wave(3 * 3 * 4 * 20, 0.21), [3, 3, 4, 20]), strides: 1, pad: 'same', bias: tf.tensor1d(wave(20, 0.7)), activation: 'relu' }), [2, 9, 9, 4]),
+  forwardCase('Conv2D dilation 2', (x) => tf.conv2d(x, tf.tensor4d(wave(3 * 3 * 4 * 10, 0.23), [3, 3, 4, 10]), 1, 'same', 'NHWC', 2), [1, 12, 12, 4], false), // tfjs has no dilated conv gradient
+  forwardCase('bias Add, Relu, Sub, RealDiv, Mean (≥ 16K elements)', (x) =>
+    tf.mean(tf.div(tf.sub(tf.relu(tf.add(x, tf.tensor1d(wave(8, 0.9)))), 0.25), tf.tensor1d(wave(8, 0.4, 2).map((v) => 2 + v))), [0, 1, 2]), [4, 32, 32, 8]),
+  forwardCase('Tile (BatchNorm-like)', (x) => tf.mul(x, tf.tile(tf.mean(x, [0, 1, 2], true), [4, 32, 32, 1])), [4, 32, 32, 8]),
   convCase([2, 9, 8, 3], 3, 4, 1, 'same'),
   convCase([3, 11, 10, 2], 3, 5, 2, 'valid'),
   convCase([1, 12, 12, 4], 5, 2, 2, 'same'),
@@ -108,18 +133,68 @@ beforeAll(async () => {
   }
 });
 
-describe.each(['wasm', 'cpu'] as const)('cxr kernels on %s vs stock tfjs-backend-cpu', (backend) => {
+// Each backend with @cxr/native's kernels in front and without them (cxr's own wasm/cpu kernels).
+const variants = [
+  ['wasm', true],
+  ['wasm', false],
+  ['cpu', true],
+  ['cpu', false],
+] as const;
+describe.each(variants)('cxr kernels on %s (native %s) vs stock tfjs-backend-cpu', (backend, native) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    await selectBackend({ backend });
-    const before = tf.memory().numTensors;
-    const actual = c.run();
-    expect(tf.memory().numTensors).toBe(before);
-    expect(relativeError(actual, reference.get(c.name)!)).toBeLessThan(1e-4);
+    const choice = await selectBackend({ backend });
+    expect(choice.native?.active).toBe(true);
+    setNativeKernelsEnabled(native);
+    try {
+      const before = tf.memory().numTensors;
+      const actual = c.run();
+      expect(tf.memory().numTensors).toBe(before);
+      expect(relativeError(actual, reference.get(c.name)!)).toBeLessThan(1e-4);
+    } finally {
+      setNativeKernelsEnabled(true);
+    }
   });
+});
+
+// The GEMM path's other micro-kernels (this CPU picks AVX-512 by itself).
+describe.each(['avx2', 'generic'] as const)('native GEMM micro-kernel %s on wasm vs stock tfjs-backend-cpu', (isa) => {
+  it.each(cases.filter((c) => c.name.startsWith('conv2d') || c.name.includes('FusedConv2D')).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    await selectBackend({ backend: 'wasm' });
+    const addon = loadNativeAddon().addon!;
+    const previous = addon.info().isa;
+    if (!addon.setIsa(isa)) return; // this CPU lacks it
+    try {
+      expect(relativeError(c.run(), reference.get(c.name)!)).toBeLessThan(1e-4);
+    } finally {
+      addon.setIsa(previous);
+    }
+  });
+});
+
+it('the native kernels are the ones that run while enabled', async () => {
+  await selectBackend({ backend: 'wasm' });
+  const addon = loadNativeAddon().addon!;
+  const calls: string[] = [];
+  const original = addon.conv2dBackpropFilter;
+  addon.conv2dBackpropFilter = (...args) => {
+    calls.push('filter');
+    return original.apply(addon, args);
+  };
+  try {
+    cases[0]!.run();
+    expect(calls.length).toBe(1);
+    setNativeKernelsEnabled(false);
+    cases[0]!.run();
+    expect(calls.length).toBe(1);
+  } finally {
+    setNativeKernelsEnabled(true);
+    addon.conv2dBackpropFilter = original;
+  }
 });
 
 it('the cases reach the kernels they are named after', async () => {
   await selectBackend({ backend: 'wasm' });
+  setNativeKernelsEnabled(false);
   const seen = new Set<string>();
   for (const c of cases) {
     const info = await tf.profile(() => void c.run());
@@ -128,6 +203,7 @@ it('the cases reach the kernels they are named after', async () => {
   for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'MaxPoolGrad']) {
     expect(seen).toContain(name);
   }
+  setNativeKernelsEnabled(true);
 });
 
 /*
