@@ -152,8 +152,9 @@ async function prepare(name: BackendName, options: SelectBackendOptions): Promis
       case 'cpu': {
         if (!tf.findBackendFactory('cpu')) await importOptional('@tensorflow/tfjs-backend-cpu');
         if (!tf.findBackendFactory('cpu')) return 'tfjs-backend-cpu not registered';
+        // Not on cpu: its tensors may hold values that are not Float32Arrays (created from JS
+        // arrays), which the native kernels cannot read in place; cpu stays pure JS.
         registerCpuKernels();
-        await registerNative('cpu', options);
         return null;
       }
     }
