@@ -15,14 +15,25 @@ const packagesDir = join(root, 'packages');
 const nodeOnlyPackages = new Set(['sharp', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
+/**
+ * The source a browser bundler gets for one export: the file its `browser` condition names
+ * (`./dist/browser.js` → src/browser.ts, as @cxr/native's Node-free stand-in), else the subpath's own.
+ */
+function browserSource(pkgDir, subpath, target) {
+  const browser = typeof target === 'object' && target !== null ? target.browser : undefined;
+  const file = typeof browser === 'string' ? browser : browser?.import?.default ?? browser?.default;
+  const name = file ? /^\.\/dist\/(.+)\.[cm]?js$/.exec(file)?.[1] : subpath === '.' ? 'index' : subpath.slice(2);
+  if (!name) throw new Error(`${pkgDir}: cannot map the browser condition ${JSON.stringify(file)} of ${subpath} to a source file`);
+  return join(pkgDir, 'src', `${name}.ts`);
+}
+
 /** The public entries of one package that must run in a browser: every export but `./node*` and `./package.json`. */
 function browserEntries(pkgDir) {
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   const entries = [];
-  for (const subpath of Object.keys(manifest.exports ?? { '.': null })) {
+  for (const [subpath, target] of Object.entries(manifest.exports ?? { '.': null })) {
     if (subpath === './package.json' || subpath === './node' || subpath.startsWith('./node/')) continue;
-    const name = subpath === '.' ? 'index' : subpath.slice(2);
-    const source = join(pkgDir, 'src', `${name}.ts`);
+    const source = browserSource(pkgDir, subpath, target);
     if (!existsSync(source)) throw new Error(`${manifest.name} exports ${subpath} but ${relative(root, source)} does not exist`);
     entries.push({ id: `${manifest.name}${subpath === '.' ? '' : subpath.slice(1)}`, source });
   }
@@ -47,7 +58,10 @@ function guard(found) {
     setup(b) {
       b.onResolve({ filter: /^@cxr\/[a-z]+(\/[a-z]+)?$/ }, (args) => {
         const [, pkg, sub] = /^@cxr\/([a-z]+)(?:\/([a-z]+))?$/.exec(args.path);
-        return { path: join(packagesDir, pkg, 'src', `${sub ?? 'index'}.ts`) };
+        const pkgDir = join(packagesDir, pkg);
+        const subpath = sub ? `./${sub}` : '.';
+        const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+        return { path: browserSource(pkgDir, subpath, manifest.exports?.[subpath]) };
       });
       b.onResolve({ filter: /.*/ }, (args) => {
         const bare = args.path.startsWith('node:') ? args.path : args.path.split('/').slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
@@ -69,12 +83,11 @@ const DYNAMIC_HINT = ' — even a guarded dynamic import must use a computed nam
 
 const failures = [];
 let checked = 0;
-// @cxr/native is a Node-API addon by design: nothing imports it except @cxr/core, by a computed
-// name and only in Node (covered below, since core's entry is bundled like every other).
-const nodeOnlyCxrPackages = new Set(['native']);
+// @cxr/native is a Node-API addon: its entry checked here is the `browser` condition's stand-in
+// (src/browser.ts); @cxr/core imports it only by a computed name, in Node.
 for (const dir of readdirSync(packagesDir).sort()) {
   const pkgDir = join(packagesDir, dir);
-  if (!existsSync(join(pkgDir, 'package.json')) || nodeOnlyCxrPackages.has(dir)) continue;
+  if (!existsSync(join(pkgDir, 'package.json'))) continue;
   for (const entry of browserEntries(pkgDir)) {
     const found = [];
     const result = await build({
