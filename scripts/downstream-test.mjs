@@ -14,7 +14,9 @@ import { packAll, pnpm, root } from './release-pack.mjs';
 const args = new Set(process.argv.slice(2));
 const started = Date.now();
 const step = (what) => console.log(`\n=== ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-const run = (cmd, cmdArgs, cwd) => execFileSync(cmd, cmdArgs, { cwd, stdio: 'inherit', env: { ...process.env, CI: 'true' } });
+// CXR_NATIVE* would point @cxr/native elsewhere: the apps must find the binary inside its tarball.
+const env = Object.fromEntries(Object.entries({ ...process.env, CI: 'true' }).filter(([k]) => !k.startsWith('CXR_NATIVE')));
+const run = (cmd, cmdArgs, cwd) => execFileSync(cmd, cmdArgs, { cwd, stdio: 'inherit', env });
 
 const work = mkdtempSync(join(tmpdir(), 'cxr-downstream-'));
 try {

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { CxrError, selectBackend } from '@cxr/core';
+import { loadNativeAddon } from '@cxr/native';
 import { phantomDataset } from '@cxr/data';
 import { writePhantomFolder } from '@cxr/data/node';
 import { resize } from '@cxr/preprocess';
@@ -54,6 +55,19 @@ async function main(): Promise<void> {
   const folders = await writePhantomFolder(require('node:os').tmpdir() + '/cxr-cjs-' + process.pid, { train: 1, test: 1, imageSize: 16 });
   assert.equal(folders.classes.length, 2);
   assert.ok(new CxrError('E_BAD_ARGUMENT', 'x') instanceof Error);
+  // @cxr/native's CommonJS build finds the prebuilt binary inside the installed tarball.
+  const wasm = await selectBackend({ backend: 'wasm' });
+  assert.match(require.resolve('@cxr/native'), /\.cjs$/, 'require() must load the CommonJS build of @cxr/native');
+  const load = loadNativeAddon();
+  if (`${process.platform}-${process.arch}` === 'linux-x64') {
+    assert.equal(wasm.native?.active, true, `native kernels on wasm: ${wasm.native?.reason}`);
+    assert.ok(wasm.native?.kernels.includes('Conv2D'), 'native Conv2D registered');
+    assert.match(load.addon ? load.path : load.reason, /node_modules\/@cxr\/native\/prebuilds\/linux-x64\/cxr_native\.node$/);
+    console.log(`native kernels: ${wasm.native?.isa}, ${wasm.native?.threads} threads, ${wasm.native?.kernels.length} kernels`);
+  } else {
+    assert.equal(wasm.native?.active, false);
+    assert.match(wasm.native?.reason ?? '', /no prebuilt binary/);
+  }
   console.log('cjs consumer: all checks passed');
 }
 

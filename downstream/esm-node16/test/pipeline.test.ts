@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@cxr/core';
+import { loadNativeAddon } from '@cxr/native';
 import { imageFolder } from '@cxr/data/node';
 import { cxrMatchers, expectNoLeaks, phantomFixture, pretrainedPhantomModel } from '@cxr/testing';
 import { isMissingFolder, phantomClasses, tinyPipeline } from '../src/pipeline.js';
@@ -45,6 +46,22 @@ describe('cxr from the packed tarballs (ESM, node16)', () => {
     const error = await imageFolder('/nonexistent/cxr', { imageSize: 32 }).catch((e: unknown) => e);
     expect(isMissingFolder(error)).toBe(true);
     expect(phantomClasses()).toEqual(['COVID19', 'NORMAL']);
+  });
+});
+
+describe('@cxr/native from its tarball (ESM)', () => {
+  it('selectBackend puts the prebuilt kernels in front of wasm on linux-x64, and says why not elsewhere', async () => {
+    const choice = await selectBackend({ backend: 'wasm' });
+    const load = loadNativeAddon();
+    if (`${process.platform}-${process.arch}` === 'linux-x64') {
+      expect(choice.native?.active, choice.native?.reason).toBe(true);
+      expect(choice.native?.kernels).toContain('Conv2D');
+      // The binary inside the installed package, not a workspace copy.
+      expect(load.addon ? load.path : load.reason).toMatch(/node_modules\/@cxr\/native\/prebuilds\/linux-x64\/cxr_native\.node$/);
+    } else {
+      expect(choice.native?.active).toBe(false);
+      expect(choice.native?.reason).toMatch(/no prebuilt binary/);
+    }
   });
 });
 
