@@ -54,7 +54,7 @@ export interface SelectBackendOptions {
    */
   wasmThreads?: number | 'auto';
   /**
-   * Node, wasm and cpu: put @cxr/native's kernels in front of the backend's (default true;
+   * Node, wasm: put @cxr/native's kernels in front of the backend's (default true;
    * `CXR_NATIVE=0` also turns them off). Without a prebuilt binary for the platform nothing changes.
    */
   native?: boolean;
