@@ -28,6 +28,8 @@ interface Storage {
   alloc(backend: KernelBackend, shape: number[]): TensorInfo;
   /** A live view of t's float32 data (for wasm: the heap; take views after every alloc). */
   view(backend: KernelBackend, t: TensorInfo): Float32Array;
+  /** Whether view() can read t in place; when not, the call falls back. */
+  readable(backend: KernelBackend, t: TensorInfo): boolean;
 }
 
 interface WasmBackend extends KernelBackend {
@@ -43,6 +45,7 @@ const STORAGE: Record<'wasm' | 'cpu', Storage> = {
   wasm: {
     alloc: (b, shape) => (b as WasmBackend).makeOutput(shape, 'float32'),
     view: (b, t) => (b as WasmBackend).typedArrayFromHeap(t),
+    readable: () => true,
   },
   cpu: {
     alloc: (b, shape) => (b as CpuBackend).makeTensorInfo(shape, 'float32', new Float32Array(util.sizeFromShape(shape))),
@@ -51,6 +54,8 @@ const STORAGE: Record<'wasm' | 'cpu', Storage> = {
       if (!(values instanceof Float32Array)) throw new Error('cxr native: a float32 tensor without Float32Array values');
       return values;
     },
+    // cpu's widening Cast (int32 → float32) keeps the Int32Array: such a float32 tensor must fall back.
+    readable: (b, t) => t.dtype !== 'float32' || (b as CpuBackend).data.get(t.dataId).values instanceof Float32Array,
   },
 };
 
@@ -286,12 +291,16 @@ export function registerNativeKernels(backendName: 'wasm' | 'cpu'): NativeStatus
     return status;
   }
   const addon = load.addon;
+  const storage = STORAGE[backendName];
   const kernels: string[] = [];
-  for (const [kernelName, body] of Object.entries(bodies(addon, STORAGE[backendName]))) {
+  for (const [kernelName, body] of Object.entries(bodies(addon, storage))) {
     const previous = getKernel(kernelName, backendName);
     if (!previous) continue;
     const kernelFunc: KernelFunc = (args) => {
-      const out = state.enabled ? body(args.backend as KernelBackend, args.inputs as Record<string, TensorInfo>, args.attrs ?? {}) : null;
+      const backend = args.backend as KernelBackend;
+      const inputs = args.inputs as Record<string, TensorInfo>;
+      const usable = state.enabled && Object.values(inputs).every((t) => !t || storage.readable(backend, t));
+      const out = usable ? body(backend, inputs, args.attrs ?? {}) : null;
       return out ?? previous.kernelFunc(args);
     };
     unregisterKernel(kernelName, backendName);
