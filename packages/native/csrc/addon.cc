@@ -80,8 +80,25 @@ napi_value wrap(napi_env env, napi_callback_info info, F body) {
   }
 }
 
+// The kernels size their scratch rows from the geometry: reject what no tfjs call produces
+// (negative sizes or padding, zero strides or dilations) before it can index out of bounds.
+void check_geometry(const int* v, size_t count, size_t first_step, size_t steps) {
+  for (size_t i = 0; i < count; i++) {
+    const int least = i >= first_step && i < first_step + steps ? 1 : 0;
+    if (v[i] < least) throw Error{"geometry[" + std::to_string(i) + "] = " + std::to_string(v[i]) + " is out of range"};
+  }
+}
+
+// [n, h, w, ci, co, kh, kw, sh, sw, dh, dw, top, left, oh, ow]
 cxr::ConvGeometry conv_geometry(const int* v) {
+  check_geometry(v, 15, 7, 4);
   return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]};
+}
+
+// [n, h, w, c, kh, kw, sh, sw, top, left, oh, ow]
+cxr::PoolGeometry pool_geometry(const int* v) {
+  check_geometry(v, 12, 6, 2);
+  return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
 }
 
 size_t conv_in(const cxr::ConvGeometry& g) { return static_cast<size_t>(g.n) * g.h * g.w * g.ci; }
@@ -98,8 +115,10 @@ napi_value undefined(napi_env env) {
 napi_value Conv2d(napi_env env, napi_callback_info info) {
   return wrap(env, info, [&](Args& a) {
     auto g = conv_geometry(a.ints(4, 15));
+    const int activation = a.integer(5);
+    if (activation != 0 && activation != 1) throw Error{"unknown activation " + std::to_string(activation)};
     cxr::conv2d(g, a.floats(0, conv_in(g)), a.floats(1, conv_filter(g)), a.floats(2, g.co, true),
-                static_cast<cxr::Activation>(a.integer(5)), a.floats(3, conv_out(g)));
+                static_cast<cxr::Activation>(activation), a.floats(3, conv_out(g)));
     return undefined(env);
   });
 }
@@ -195,7 +214,7 @@ napi_value SumRows(napi_env env, napi_callback_info info) {
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   return wrap(env, info, [&](Args& a) {
     const int* v = a.ints(3, 12);
-    cxr::PoolGeometry g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
+    cxr::PoolGeometry g = pool_geometry(v);
     const size_t in = static_cast<size_t>(g.n) * g.h * g.w * g.c, out = static_cast<size_t>(g.n) * g.oh * g.ow * g.c;
     cxr::max_pool_grad(g, a.floats(0, in), a.floats(1, out), a.floats(2, in));
     return undefined(env);
@@ -206,7 +225,7 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
 napi_value MaxPool(napi_env env, napi_callback_info info) {
   return wrap(env, info, [&](Args& a) {
     const int* v = a.ints(2, 12);
-    cxr::PoolGeometry g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
+    cxr::PoolGeometry g = pool_geometry(v);
     const size_t in = static_cast<size_t>(g.n) * g.h * g.w * g.c, out = static_cast<size_t>(g.n) * g.oh * g.ow * g.c;
     cxr::max_pool(g, a.floats(0, in), a.floats(1, out));
     return undefined(env);
@@ -280,7 +299,9 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
 napi_value SetIsa(napi_env env, napi_callback_info info) {
   return wrap(env, info, [&](Args& a) {
     napi_value r;
-    napi_get_boolean(env, cxr::set_gemm_isa(a.string(0).c_str()), &r);
+    const std::string name = a.string(0);
+    if (name != "avx512" && name != "avx2" && name != "generic") throw Error{"unknown ISA '" + name + "'"};
+    napi_get_boolean(env, cxr::set_gemm_isa(name.c_str()), &r);
     return r;
   });
 }

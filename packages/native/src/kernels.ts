@@ -141,10 +141,11 @@ function bodies(addon: NativeAddon, s: Storage): Record<string, (backend: Kernel
     const rows = util.sizeFromShape(shape.slice(0, axes.length));
     const rest = shape.slice(axes.length);
     const cols = util.sizeFromShape(rest);
-    if (rows * cols === 0) return null;
+    // No rows: zeros (stock wasm leaves such an output uninitialised; cpu gives zeros, for Mean too).
+    if (cols === 0) return null;
     const out = s.alloc(backend, a.keepDims ? [...axes.map(() => 1), ...rest] : rest);
     addon.sumRows(s.view(backend, x), Int32Array.from([rows, cols]), s.view(backend, out));
-    if (mean) {
+    if (mean && rows > 0) {
       const values = s.view(backend, out);
       for (let i = 0; i < cols; i++) values[i]! /= rows;
     }
