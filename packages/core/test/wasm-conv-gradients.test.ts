@@ -67,9 +67,11 @@ function tfGradients(c: Case, x: number[], w: number[], dy: number[], dyShape: n
   });
 }
 
+// native: false — these test cxr's own wasm kernels, not @cxr/native's in front of them.
 describe.each(['wasm', 'cpu'] as BackendName[])('conv2d gradients on %s (cxr kernels)', (backend) => {
   it.each(cases)('match the definition: %j', async (c) => {
-    await selectBackend({ backend });
+    const choice = await selectBackend({ backend, native: false });
+    expect(choice.native?.active ?? false).toBe(false);
     const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
     const x = Array.from({ length: size(c.x) }, (_, i) => Math.sin(i * 0.37));
     const w = Array.from({ length: c.k[0] * c.k[1] * c.x[3] * c.co }, (_, i) => Math.cos(i * 0.53));

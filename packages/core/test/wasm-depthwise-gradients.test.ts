@@ -38,7 +38,9 @@ describe('wasm depthwise conv gradients (cxr kernels) match the cpu backend', ()
     const yShape = tf.tidy(() => tf.depthwiseConv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros([c.k, c.k, c.x[3], c.m]) as tf.Tensor4D, c.stride, c.pad, 'NHWC', d).shape);
     const dy = Array.from({ length: size(yShape) }, (_, i) => Math.cos(i * 0.13));
     const expected = gradients(c, x, w, dy, yShape);
-    await selectBackend({ backend: 'wasm' });
+    // native: false — this tests cxr's own wasm kernels, not @cxr/native's in front of them.
+    const choice = await selectBackend({ backend: 'wasm', native: false });
+    expect(choice.native?.active).toBe(false);
     const before = tf.memory().numTensors;
     const actual = gradients(c, x, w, dy, yShape);
     expect(tf.memory().numTensors).toBe(before);
