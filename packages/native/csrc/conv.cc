@@ -76,26 +76,42 @@ float* scratch_of(size_t n) {
   return scratch.data();
 }
 
+// One task's block of output pixels and its im2col rows ([rows, K]): x itself for a pointwise
+// convolution, otherwise built in the calling thread's scratch buffer.
+struct Block {
+  int img, p0, rows;
+  size_t row0;  // first pixel's row over the whole batch
+  const float* cols;
+};
+
+Block block_of(const ConvGeometry& g, const Blocks& b, const float* x, int task) {
+  const int P = g.oh * g.ow;
+  Block k;
+  k.img = task / b.perImage;
+  k.p0 = (task % b.perImage) * BLOCK_ROWS;
+  k.rows = std::min(BLOCK_ROWS, P - k.p0);
+  k.row0 = static_cast<size_t>(k.img) * P + k.p0;
+  if (is_pointwise(g)) {
+    k.cols = x + k.row0 * g.ci;
+  } else {
+    float* buf = scratch_of(static_cast<size_t>(k.rows) * depth(g));
+    im2col(g, x, k.img, k.p0, k.rows, buf);
+    k.cols = buf;
+  }
+  return k;
+}
+
 }  // namespace
 
 void conv2d(const ConvGeometry& g, const float* x, const float* w, const float* bias, Activation act, float* y) {
   if (direct_conv_fits(g)) return conv2d_direct(g, x, w, bias, act, y);
-  const int K = depth(g), P = g.oh * g.ow;
+  const int K = depth(g);
   const Blocks b = blocks_of(g);
-  const bool pointwise = is_pointwise(g);
   pool().run(b.total, [&](int task, int) {
-    const int img = task / b.perImage, p0 = (task % b.perImage) * BLOCK_ROWS, rows = std::min(BLOCK_ROWS, P - p0);
-    const size_t row0 = static_cast<size_t>(img) * P + p0;
-    const float* a;
-    if (pointwise) {
-      a = x + row0 * g.ci;
-    } else {
-      float* cols = scratch_of(static_cast<size_t>(rows) * K);
-      im2col(g, x, img, p0, rows, cols);
-      a = cols;
-    }
-    float* out = y + row0 * g.co;
-    gemm(rows, g.co, K, {a, K, 1}, {w, g.co, 1}, out, g.co, false);
+    const Block k = block_of(g, b, x, task);
+    const int rows = k.rows;
+    float* out = y + k.row0 * g.co;
+    gemm(rows, g.co, K, {k.cols, K, 1}, {w, g.co, 1}, out, g.co, false);
     if (!bias && act == Activation::linear) return;
     for (int r = 0; r < rows; r++) {
       float* o = out + static_cast<size_t>(r) * g.co;
@@ -134,27 +150,17 @@ void conv2d_backprop_input(const ConvGeometry& g, const float* dy, const float* 
 
 void conv2d_backprop_filter(const ConvGeometry& g, const float* x, const float* dy, float* dw) {
   if (direct_conv_fits(g)) return conv2d_backprop_filter_direct(g, x, dy, dw);
-  const int K = depth(g), P = g.oh * g.ow;
+  const int K = depth(g);
   const Blocks b = blocks_of(g);
-  const bool pointwise = is_pointwise(g);
   const int threads = pool().size();
   // Each worker sums its blocks into its own dW; the partial sums are added at the end.
   std::vector<std::vector<float>> partial(threads);
   pool().run(b.total, [&](int task, int worker) {
     std::vector<float>& acc = partial[worker];
     if (acc.empty()) acc.assign(static_cast<size_t>(K) * g.co, 0.f);
-    const int img = task / b.perImage, p0 = (task % b.perImage) * BLOCK_ROWS, rows = std::min(BLOCK_ROWS, P - p0);
-    const size_t row0 = static_cast<size_t>(img) * P + p0;
-    const float* cols;
-    if (pointwise) {
-      cols = x + row0 * g.ci;
-    } else {
-      float* buf = scratch_of(static_cast<size_t>(rows) * K);
-      im2col(g, x, img, p0, rows, buf);
-      cols = buf;
-    }
+    const Block k = block_of(g, b, x, task);
     // dW[K, co] += colsᵀ[K, rows] · dy[rows, co]
-    gemm(K, g.co, rows, {cols, 1, K}, {dy + row0 * g.co, g.co, 1}, acc.data(), g.co, true);
+    gemm(K, g.co, k.rows, {k.cols, 1, K}, {dy + k.row0 * g.co, g.co, 1}, acc.data(), g.co, true);
   });
   std::memset(dw, 0, static_cast<size_t>(K) * g.co * sizeof(float));
   for (const auto& acc : partial)
