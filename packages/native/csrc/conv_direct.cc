@@ -158,26 +158,19 @@ void conv2d_direct(const ConvGeometry& g, const float* x, const float* w, const 
 void conv2d_backprop_filter_direct(const ConvGeometry& g, const float* x, const float* dy, float* dw) {
   const int width = padded_width(g);
   const size_t K = static_cast<size_t>(g.kh) * g.kw * g.ci * g.co;
-  std::vector<std::vector<double>> partial(pool().size());
+  WorkerSums sums(pool().size(), K);
   pool().run(g.n * g.oh, [&](int task, int worker) {
     const int img = task / g.oh, oy = task % g.oh;
     const float* image = x + static_cast<size_t>(img) * g.h * g.w * g.ci;
-    auto& sum = partial[worker];
-    if (sum.empty()) sum.assign(K, 0.0);
     thread_local std::vector<float> xp, dyp;
     xp.resize(static_cast<size_t>(g.ci) * width);
     dyp.resize(static_cast<size_t>(g.co) * g.ow);
     const float* d = dy + (static_cast<size_t>(img) * g.oh + oy) * g.ow * g.co;
     for (int ox = 0; ox < g.ow; ox++)
       for (int o = 0; o < g.co; o++) dyp[static_cast<size_t>(o) * g.ow + ox] = d[ox * g.co + o];
-    filter_row(g, image, oy, dyp.data(), xp.data(), sum.data(), width);
+    filter_row(g, image, oy, dyp.data(), xp.data(), sums.of(worker), width);
   });
-  for (size_t k = 0; k < K; k++) {
-    double t = 0;
-    for (const auto& p : partial)
-      if (!p.empty()) t += p[k];
-    dw[k] = static_cast<float>(t);
-  }
+  sums.sum_into(dw);
 }
 
 }  // namespace cxr

@@ -101,11 +101,9 @@ void depthwise_backprop_filter(const ConvGeometry& g, const float* x, const floa
   const int m = multiplier(g);
   const size_t K = static_cast<size_t>(g.kh) * g.kw * g.co;
   // Per worker: a float sum per output row (short), added into a double total.
-  std::vector<std::vector<double>> partial(pool().size());
+  WorkerSums sums(pool().size(), K);
   pool().run(g.n * g.oh, [&](int task, int worker) {
     const int img = task / g.oh, oy = task % g.oh;
-    auto& total = partial[worker];
-    if (total.empty()) total.assign(K, 0.0);
     thread_local std::vector<float> row;
     row.assign(K, 0.f);
     const float* image = x + static_cast<size_t>(img) * g.h * g.w * g.ci;
@@ -122,14 +120,10 @@ void depthwise_backprop_filter(const ConvGeometry& g, const float* x, const floa
         }
       }
     }
+    double* total = sums.of(worker);
     for (size_t k = 0; k < K; k++) total[k] += row[k];
   });
-  for (size_t k = 0; k < K; k++) {
-    double t = 0;
-    for (const auto& p : partial)
-      if (!p.empty()) t += p[k];
-    dw[k] = static_cast<float>(t);
-  }
+  sums.sum_into(dw);
 }
 
 }  // namespace cxr

@@ -30,6 +30,31 @@ class ThreadPool {
   unsigned long generation_ = 0;
 };
 
+// Per-worker accumulators of n doubles for reductions over tasks: each worker adds into its own
+// (allocated on first use), and sum_into adds them up per element — no locks, and the same order
+// of additions whatever the task schedule was.
+class WorkerSums {
+ public:
+  WorkerSums(int workers, size_t n) : n_(n), sums_(workers) {}
+  double* of(int worker) {
+    auto& s = sums_[worker];
+    if (s.empty()) s.assign(n_, 0.0);
+    return s.data();
+  }
+  void sum_into(float* out) const {
+    for (size_t k = 0; k < n_; k++) {
+      double t = 0;
+      for (const auto& s : sums_)
+        if (!s.empty()) t += s[k];
+      out[k] = static_cast<float>(t);
+    }
+  }
+
+ private:
+  size_t n_;
+  std::vector<std::vector<double>> sums_;
+};
+
 ThreadPool& pool();
 void set_threads(int threads);
 

@@ -13,8 +13,7 @@ void sum_rows(const float* x, long rows, int cols, float* out) {
   // Blocks of rows summed in float (vectorisable), then added up in double.
   constexpr long BLOCK = 1024;
   const long blocks = (rows + BLOCK - 1) / BLOCK;
-  const int threads = pool().size();
-  std::vector<std::vector<double>> partial(threads, std::vector<double>(cols, 0.0));
+  WorkerSums sums(pool().size(), cols);
   pool().run(static_cast<int>(blocks), [&](int b, int worker) {
     std::vector<float> s(cols, 0.f);
     const long r1 = std::min(rows, (b + 1) * BLOCK);
@@ -22,14 +21,10 @@ void sum_rows(const float* x, long rows, int cols, float* out) {
       const float* row = x + r * cols;
       for (int c = 0; c < cols; c++) s[c] += row[c];
     }
-    std::vector<double>& p = partial[worker];
+    double* p = sums.of(worker);
     for (int c = 0; c < cols; c++) p[c] += s[c];
   });
-  for (int c = 0; c < cols; c++) {
-    double t = 0;
-    for (const auto& p : partial) t += p[c];
-    out[c] = static_cast<float>(t);
-  }
+  sums.sum_into(out);
 }
 
 void max_pool(const PoolGeometry& g, const float* x, float* y) {
